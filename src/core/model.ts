@@ -1,0 +1,151 @@
+/**
+ * The data ward works on, shared by every layer. Pure types: no behaviour lives here.
+ */
+
+/** A verdict on one asset for one check. `skipped`: not applicable (a disabled or deleted subscription). */
+export type FindingStatus = 'pass' | 'fail' | 'error' | 'excepted' | 'skipped';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['pass', 'fail', 'error', 'excepted', 'skipped'];
+
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Why an asset's data could not be read. A connector with a read error never passes or fails. */
+export interface ReadError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** An Azure subscription as the inventory holds it (GraphQL type `Connector`). */
+export interface ConnectorRecord {
+  /** ARM id: `/subscriptions/<guid>`. */
+  readonly id: string;
+  readonly name: string | null;
+  readonly provider: 'azure';
+  readonly subscriptionId: string;
+  readonly tenantId: string | null;
+  /** Enabled, Warned, PastDue, Disabled or Deleted. */
+  readonly state: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Set when the connector's assets could not be collected: every check on it is `error`. */
+  readonly readError: ReadError | null;
+}
+
+export interface NotificationsByRole {
+  readonly state: string | null;
+  readonly roles: readonly string[];
+}
+
+export interface NotificationsSource {
+  readonly sourceType: string;
+  readonly minimalSeverity?: string;
+  readonly minimalRiskLevel?: string;
+}
+
+/**
+ * A `Microsoft.Security/securityContacts` resource, normalised over the three api-versions
+ * (GraphQL type `SecurityContact`). `email` is the address string exactly as the API gave it.
+ */
+export interface SecurityContactRecord {
+  /** Canonical ARM id (plural `securityContacts` segment, whatever the API spelled). */
+  readonly id: string;
+  readonly name: string;
+  readonly connectorId: string;
+  /** `emails` (2020/2023) or `email` (2017) as returned; null when absent or null. */
+  readonly email: string | null;
+  /** `email` split on `;` and `,`, trimmed, empties dropped. */
+  readonly emails: readonly string[];
+  readonly phone: string | null;
+  readonly isEnabled: boolean | null;
+  /** 2017: "On"/"Off"; 2020: `alertNotifications.state`; 2023: the state of the Alert notification source. */
+  readonly alertNotifications: string | null;
+  /** 2020 `alertNotifications.minimalSeverity`, 2023 the Alert source's `minimalSeverity`. */
+  readonly alertMinimalSeverity: string | null;
+  /** 2017 only: "On"/"Off". */
+  readonly alertsToAdmins: string | null;
+  readonly notificationsByRole: NotificationsByRole | null;
+  readonly notificationsSources: readonly NotificationsSource[] | null;
+  /** The api-version whose shape the body had: 2017-08-01-preview, 2020-01-01-preview or 2023-12-01-preview. */
+  readonly apiVersion: string;
+  /** The resource exactly as the API returned it (what remediation merges from). */
+  readonly raw: unknown;
+}
+
+/** Everything one collection produced: the inventory a scan evaluates. */
+export interface Inventory {
+  readonly connectors: readonly ConnectorRecord[];
+  readonly securityContacts: readonly SecurityContactRecord[];
+}
+
+export interface FrameworkMapping {
+  readonly framework: string;
+  readonly version: string;
+  readonly requirement: string;
+  readonly level?: string;
+}
+
+export interface Reference {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** How a check's result is judged. `eq []` is the usual form; `count` comparisons are for checks over a set. */
+export type Expectation =
+  | { readonly kind: 'eq'; readonly value: unknown; readonly source: string }
+  | { readonly kind: 'count'; readonly op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly value: number; readonly source: string };
+
+export interface Check {
+  /** `<control-id>/<file name without .graphql>`. */
+  readonly id: string;
+  readonly name: string;
+  /** Path of the .graphql file, for messages. */
+  readonly file: string;
+  readonly query: string;
+  readonly expect: Expectation;
+  /** The root field the query selects (e.g. `connectors`) and the GraphQL type it returns (e.g. `Connector`). */
+  readonly rootField: string;
+  readonly assetType: string;
+}
+
+export interface RemediationText {
+  readonly console: readonly string[];
+  readonly cli: string;
+  readonly serviceWide: string;
+  readonly assetLevel: string;
+  readonly preventive: string;
+}
+
+export interface RolloutStep {
+  readonly title: string;
+  readonly steps: readonly string[];
+}
+
+export interface Control {
+  readonly id: string;
+  readonly title: string;
+  readonly provider: string;
+  readonly service: string;
+  readonly severity: Severity;
+  readonly assetTypes: readonly string[];
+  readonly overview: string;
+  readonly rationale: string;
+  readonly defaultValue: string;
+  readonly references: readonly Reference[];
+  readonly remediation: RemediationText;
+  readonly additionalInformation: string;
+  readonly rollout: readonly RolloutStep[];
+  readonly frameworks: readonly FrameworkMapping[];
+  readonly checks: readonly Check[];
+  /** The folder the control was loaded from. */
+  readonly directory: string;
+}
+
+/** One verdict: a (control, check, asset) triple in one scan. */
+export interface Finding {
+  readonly controlId: string;
+  readonly checkId: string;
+  readonly assetId: string;
+  readonly assetName: string | null;
+  readonly status: FindingStatus;
+  /** Why, in a sentence a person can act on. */
+  readonly reason: string;
+  readonly severity: Severity;
+}

@@ -1,0 +1,74 @@
+/**
+ * The store's schema, as ordered migrations. The same SQL runs on PGlite and on PostgreSQL servers.
+ * A migration is applied once, in a transaction, and recorded in `ward_migrations`.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'inventory, scans and findings',
+    sql: `
+      CREATE TABLE connectors (
+        id text PRIMARY KEY,
+        name text,
+        type text NOT NULL DEFAULT 'Connector',
+        provider text NOT NULL,
+        subscription_id text NOT NULL,
+        tenant_id text,
+        state text,
+        tags jsonb NOT NULL DEFAULT '{}'::jsonb,
+        read_error_code text,
+        read_error_message text,
+        collected_at timestamptz NOT NULL,
+        collected_by_scan integer
+      );
+      CREATE TABLE security_contacts (
+        id text PRIMARY KEY,
+        connector_id text NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        name text,
+        type text NOT NULL DEFAULT 'SecurityContact',
+        provider text NOT NULL,
+        email text,
+        emails text[] NOT NULL DEFAULT '{}',
+        phone text,
+        is_enabled boolean,
+        alert_notifications text,
+        alert_minimal_severity text,
+        alerts_to_admins text,
+        notifications_by_role jsonb,
+        notifications_sources jsonb,
+        api_version text NOT NULL,
+        raw jsonb NOT NULL
+      );
+      CREATE INDEX security_contacts_connector_id ON security_contacts (connector_id);
+
+      CREATE TABLE scans (
+        id serial PRIMARY KEY,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        status text NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+        source text NOT NULL,
+        error text,
+        summary jsonb
+      );
+      CREATE TABLE findings (
+        scan_id integer NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        control_id text NOT NULL,
+        check_id text NOT NULL,
+        asset_id text NOT NULL,
+        asset_name text,
+        status text NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'excepted', 'skipped')),
+        reason text NOT NULL,
+        severity text NOT NULL,
+        details jsonb,
+        PRIMARY KEY (scan_id, control_id, check_id, asset_id)
+      );
+      CREATE INDEX findings_control_asset ON findings (control_id, asset_id);
+    `,
+  },
+];

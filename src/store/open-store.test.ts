@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, redactUrl } from './open-store.js';
+import { TEST_STORE_KINDS } from './test-store.js';
+import { WardError } from '../core/errors.js';
+
+for (const kind of TEST_STORE_KINDS) {
+  test(`${kind.name}: migrations apply and transactions roll back on error`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const tables = await store.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      );
+      assert.deepEqual(
+        tables.rows.map((r) => r.table_name),
+        ['connectors', 'findings', 'scans', 'security_contacts', 'ward_migrations'],
+      );
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.query("INSERT INTO scans (started_at, status, source) VALUES (now(), 'running', 'test')");
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      const scans = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM scans');
+      assert.equal(scans.rows[0]!.n, 0);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+test('an embedded store is locked against a second opener and reopens after close', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+  try {
+    const first = await openStore({ location: dir });
+    await assert.rejects(openStore({ location: dir }), (error: unknown) => error instanceof WardError && error.code === 'STORE_BUSY');
+    await first.close();
+    const second = await openStore({ location: dir });
+    const { rows } = await second.query<{ version: number }>('SELECT max(version)::int AS version FROM ward_migrations');
+    assert.equal(rows[0]!.version, 1);
+    await second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('redactUrl hides the password', () => {
+  assert.equal(redactUrl('postgres://u:secret@h:5432/db'), 'postgres://u:***@h:5432/db');
+});

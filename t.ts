@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+const t0 = performance.now();
+const db = new PGlite();
+await db.waitReady;
+const t1 = performance.now();
+console.log('mem init', (t1-t0).toFixed(0));
+const r = await db.query('select 1 as x, $1::text as y', ['a']);
+console.log(r.rows);
+const t2 = performance.now();
+const d2 = new PGlite('/tmp/pgl-test1'); await d2.waitReady; console.log('dir create', (performance.now()-t2).toFixed(0));
+await d2.close();
+const t3 = performance.now();
+const d3 = new PGlite('/tmp/pgl-test1'); await d3.waitReady; console.log('dir reopen', (performance.now()-t3).toFixed(0));
+const dump = await db.dumpDataDir('none');
+const t4 = performance.now();
+const d4 = new PGlite({loadDataDir: dump}); await d4.waitReady; console.log('from dump', (performance.now()-t4).toFixed(0));
