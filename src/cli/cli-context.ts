@@ -1,0 +1,43 @@
+import type { Readable } from 'node:stream';
+import { WardError } from '../core/errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+/** Everything a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdin: Readable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly now: () => Date;
+}
+
+export interface CliContext {
+  readonly io: CliIo;
+  /** The exit code the command asks for: 0 all pass, 1 findings, 2 usage or tool error. */
+  exitCode: number;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColour(io: CliIo): boolean {
+  return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+}
+
+/** For commands: a usage error, printed in one line with its hint, exit 2. */
+export function usageError(message: string, hint?: string): WardError {
+  return new WardError('USAGE', message, hint === undefined ? {} : { hint });
+}
