@@ -1,4 +1,4 @@
-import isEmail from 'validator/lib/isEmail.js';
+import validator from 'validator';
 
 /**
  * Security-contact address strings hold one or more addresses. The API documents `;` as the separator,
@@ -14,7 +14,7 @@ export function splitEmailAddresses(value: string | null | undefined): string[] 
 
 /** A syntactically valid single mailbox (validator's isEmail, no display names). */
 export function isEmailAddress(value: string): boolean {
-  return isEmail(value, { allow_display_name: false, require_tld: true, allow_ip_domain: false });
+  return validator.isEmail(value, { allow_display_name: false, require_tld: true, allow_ip_domain: false });
 }
 
 /** Addresses deduplicated case-insensitively, first spelling kept, order kept. */
