@@ -106,11 +106,18 @@ export interface Check {
 }
 
 export interface RemediationText {
+  /** Console steps, in order. */
   readonly console: readonly string[];
+  /** Command-line remediation, as prose with the commands. */
   readonly cli: string;
+}
+
+/** The three levels of remediation the seed lays out. */
+export interface RemediationPaths {
   readonly serviceWide: string;
   readonly assetLevel: string;
   readonly preventive: string;
+  readonly references: readonly Reference[];
 }
 
 export interface RolloutStep {
@@ -131,6 +138,7 @@ export interface Control {
   readonly references: readonly Reference[];
   readonly remediation: RemediationText;
   readonly additionalInformation: string;
+  readonly remediationPaths: RemediationPaths;
   readonly rollout: readonly RolloutStep[];
   readonly frameworks: readonly FrameworkMapping[];
   readonly checks: readonly Check[];

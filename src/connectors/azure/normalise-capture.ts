@@ -1,0 +1,236 @@
+import { WardError } from '../../core/errors.js';
+import { splitEmailAddresses } from '../../core/email-addresses.js';
+import type {
+  ConnectorRecord,
+  Inventory,
+  NotificationsByRole,
+  NotificationsSource,
+  ReadError,
+  SecurityContactRecord,
+} from '../../core/model.js';
+import type { Capture, CapturedBody, SecurityContactApiVersion } from './capture.js';
+
+/**
+ * Turns raw ARM bodies into inventory records. Pure: no files, no network.
+ *
+ * What is a read error (every check on that subscription reports `error`, never pass or fail):
+ * an ARM error body, a subscription with no contacts body (not collected), a list that still has a
+ * `nextLink` (only part of it was collected). What is bad input (WardError, exit 2): bodies of a shape
+ * Azure never returns. `invalidBodies: 'error'` turns those into read errors too, for live collection,
+ * where one odd answer must not stop the other subscriptions.
+ */
+export interface NormaliseOptions {
+  readonly invalidBodies?: 'throw' | 'error';
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function invalid(source: string, field: string, message: string): WardError {
+  return new WardError('CAPTURE_INVALID', message, {
+    location: { file: source, field },
+    hint: 'capture files hold ARM response bodies exactly as Azure returned them (see the capture format in the README)',
+  });
+}
+
+/** `{"error": {"code", "message"}}`, ARM's error body, or undefined when the body is not one. */
+export function armErrorOf(body: unknown): ReadError | undefined {
+  if (!isObject(body) || !isObject(body.error)) return undefined;
+  const code = typeof body.error.code === 'string' ? body.error.code : 'UnknownError';
+  const message = typeof body.error.message === 'string' ? body.error.message : '(no message)';
+  return { code, message };
+}
+
+/** Adds what a person needs to act on a read error: the role for authorisation failures. */
+export function explainReadError(error: ReadError): ReadError {
+  if (/^(AuthorizationFailed|Forbidden|InsufficientPermissions)$/i.test(error.code) || /\b403\b/.test(error.code)) {
+    return {
+      code: error.code,
+      message: `${error.message} (reading security contacts needs the Security Reader or Reader role on the subscription)`,
+    };
+  }
+  return error;
+}
+
+function listItems(captured: CapturedBody, what: string): { items: unknown[]; nextLink: string | null } {
+  const { body, source } = captured;
+  if (Array.isArray(body)) return { items: body, nextLink: null };
+  if (isObject(body) && Array.isArray(body.value)) {
+    const nextLink = typeof body.nextLink === 'string' && body.nextLink.length > 0 ? body.nextLink : null;
+    return { items: body.value, nextLink };
+  }
+  throw invalid(source, 'value', `not a ${what} list body: expected {"value": [...]}, a bare array, or an ARM error body`);
+}
+
+function optionalString(value: unknown, source: string, field: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw invalid(source, field, `expected a string, found ${JSON.stringify(value)}`);
+  return value;
+}
+
+function normaliseSubscription(item: unknown, index: number, source: string): ConnectorRecord {
+  const field = `value[${index}]`;
+  if (!isObject(item)) throw invalid(source, field, 'a subscription entry must be an object');
+  const subscriptionId = optionalString(item.subscriptionId, source, `${field}.subscriptionId`);
+  if (!subscriptionId || !/^[0-9a-f-]{36}$/i.test(subscriptionId)) {
+    throw invalid(source, `${field}.subscriptionId`, `a subscription entry needs a subscriptionId GUID, found ${JSON.stringify(item.subscriptionId)}`);
+  }
+  const tags: Record<string, string> = {};
+  if (isObject(item.tags)) for (const [key, value] of Object.entries(item.tags)) if (typeof value === 'string') tags[key] = value;
+  return {
+    id: `/subscriptions/${subscriptionId.toLowerCase()}`,
+    name: optionalString(item.displayName, source, `${field}.displayName`),
+    provider: 'azure',
+    subscriptionId: subscriptionId.toLowerCase(),
+    tenantId: optionalString(item.tenantId, source, `${field}.tenantId`),
+    state: optionalString(item.state, source, `${field}.state`),
+    tags,
+    readError: null,
+  };
+}
+
+/** Which api-version's shape a contact has. Keyed on properties, never on `type` (the examples misspell it). */
+export function contactApiVersion(properties: Json): SecurityContactApiVersion {
+  if ('isEnabled' in properties || 'notificationsSources' in properties) return '2023-12-01-preview';
+  if (isObject(properties.alertNotifications)) return '2020-01-01-preview';
+  if ('emails' in properties || 'notificationsByRole' in properties) return '2023-12-01-preview';
+  return '2017-08-01-preview';
+}
+
+function normaliseNotificationsByRole(value: unknown, source: string, field: string): NotificationsByRole | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw invalid(source, field, 'notificationsByRole must be an object');
+  const roles = Array.isArray(value.roles) ? value.roles.filter((role): role is string => typeof role === 'string') : [];
+  return { state: typeof value.state === 'string' ? value.state : null, roles };
+}
+
+function normaliseNotificationsSources(value: unknown, source: string, field: string): NotificationsSource[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) throw invalid(source, field, 'notificationsSources must be an array');
+  return value.map((entry, index) => {
+    if (!isObject(entry) || typeof entry.sourceType !== 'string') {
+      throw invalid(source, `${field}[${index}]`, 'a notification source needs a sourceType');
+    }
+    return {
+      sourceType: entry.sourceType,
+      ...(typeof entry.minimalSeverity === 'string' ? { minimalSeverity: entry.minimalSeverity } : {}),
+      ...(typeof entry.minimalRiskLevel === 'string' ? { minimalRiskLevel: entry.minimalRiskLevel } : {}),
+    };
+  });
+}
+
+function normaliseContact(item: unknown, index: number, connector: ConnectorRecord, source: string): SecurityContactRecord {
+  const field = `value[${index}]`;
+  if (!isObject(item)) throw invalid(source, field, 'a security contact must be an object');
+  const properties = item.properties === undefined || item.properties === null ? {} : item.properties;
+  if (!isObject(properties)) throw invalid(source, `${field}.properties`, 'properties must be an object');
+  const idName = typeof item.id === 'string' ? item.id.split('/').pop() : undefined;
+  const name = optionalString(item.name, source, `${field}.name`) ?? idName;
+  if (!name) throw invalid(source, `${field}.name`, 'a security contact needs a name or an id');
+  const apiVersion = contactApiVersion(properties);
+  const addressField = 'emails' in properties ? 'emails' : 'email';
+  const email = optionalString(properties[addressField], source, `${field}.properties.${addressField}`);
+  const alertNotifications = properties.alertNotifications;
+  const sources = normaliseNotificationsSources(properties.notificationsSources, source, `${field}.properties.notificationsSources`);
+  const alertSource = sources?.find((entry) => entry.sourceType === 'Alert');
+  const isEnabled = properties.isEnabled;
+  if (isEnabled !== undefined && isEnabled !== null && typeof isEnabled !== 'boolean') {
+    throw invalid(source, `${field}.properties.isEnabled`, `expected a boolean, found ${JSON.stringify(isEnabled)}`);
+  }
+  return {
+    id: `${connector.id}/providers/Microsoft.Security/securityContacts/${name}`,
+    name,
+    connectorId: connector.id,
+    email,
+    emails: splitEmailAddresses(email),
+    phone: optionalString(properties.phone, source, `${field}.properties.phone`),
+    isEnabled: typeof isEnabled === 'boolean' ? isEnabled : null,
+    alertNotifications: isObject(alertNotifications)
+      ? (optionalString(alertNotifications.state, source, `${field}.properties.alertNotifications.state`))
+      : alertSource
+        ? 'On'
+        : optionalString(alertNotifications, source, `${field}.properties.alertNotifications`),
+    alertMinimalSeverity: isObject(alertNotifications)
+      ? optionalString(alertNotifications.minimalSeverity, source, `${field}.properties.alertNotifications.minimalSeverity`)
+      : (alertSource?.minimalSeverity ?? null),
+    alertsToAdmins: optionalString(properties.alertsToAdmins, source, `${field}.properties.alertsToAdmins`),
+    notificationsByRole: normaliseNotificationsByRole(properties.notificationsByRole, source, `${field}.properties.notificationsByRole`),
+    notificationsSources: sources,
+    apiVersion,
+    raw: item,
+  };
+}
+
+/** The contacts of one subscription, or why they could not be read. */
+export function normaliseContactsBody(
+  captured: CapturedBody,
+  connector: ConnectorRecord,
+): { readonly contacts: SecurityContactRecord[] } | { readonly readError: ReadError } {
+  const armError = armErrorOf(captured.body);
+  if (armError) return { readError: explainReadError(armError) };
+  const { items, nextLink } = listItems(captured, 'security contacts');
+  if (nextLink) {
+    return {
+      readError: {
+        code: 'IncompleteCapture',
+        message: `only the first page of security contacts was collected (the body still has a nextLink) in ${captured.source}`,
+      },
+    };
+  }
+  const contacts = items.map((item, index) => normaliseContact(item, index, connector, captured.source));
+  const seen = new Set<string>();
+  for (const [index, contact] of contacts.entries()) {
+    const key = contact.name.toLowerCase();
+    if (seen.has(key)) throw invalid(captured.source, `value[${index}].name`, `security contact ${contact.name} appears twice`);
+    seen.add(key);
+  }
+  return { contacts };
+}
+
+/** The whole capture as an inventory: one connector per listed subscription, with its contacts or its read error. */
+export function normaliseCapture(capture: Capture, options: NormaliseOptions = {}): Inventory {
+  const subscriptionsError = armErrorOf(capture.subscriptions.body);
+  if (subscriptionsError) {
+    throw new WardError('CAPTURE_INVALID', `the subscriptions list is an ARM error: ${subscriptionsError.code}: ${subscriptionsError.message}`, {
+      location: { file: capture.subscriptions.source },
+      hint: 'without the subscriptions list nothing can be evaluated; collect again with an identity that can list subscriptions',
+    });
+  }
+  const { items, nextLink } = listItems(capture.subscriptions, 'subscriptions');
+  if (nextLink) {
+    throw invalid(capture.subscriptions.source, 'nextLink', 'the subscriptions list has a nextLink: merge every page into one {"value": [...]}');
+  }
+  const bodies = new Map<string, CapturedBody>();
+  for (const [key, body] of capture.securityContacts) bodies.set(key.toLowerCase(), body);
+
+  const connectors: ConnectorRecord[] = [];
+  const securityContacts: SecurityContactRecord[] = [];
+  const seen = new Set<string>();
+  items.forEach((item, index) => {
+    const connector = normaliseSubscription(item, index, capture.subscriptions.source);
+    if (seen.has(connector.id)) throw invalid(capture.subscriptions.source, `value[${index}].subscriptionId`, `subscription ${connector.subscriptionId} is listed twice`);
+    seen.add(connector.id);
+    const captured = bodies.get(connector.subscriptionId);
+    if (!captured) {
+      connectors.push({
+        ...connector,
+        readError: { code: 'NotCollected', message: 'not collected: the capture has no security contacts for this subscription' },
+      });
+      return;
+    }
+    let result: ReturnType<typeof normaliseContactsBody>;
+    try {
+      result = normaliseContactsBody(captured, connector);
+    } catch (error) {
+      if (options.invalidBodies !== 'error' || !(error instanceof WardError)) throw error;
+      result = { readError: { code: 'InvalidResponse', message: `unexpected response body: ${error.message} (${error.location?.field ?? ''})` } };
+    }
+    if ('readError' in result) connectors.push({ ...connector, readError: result.readError });
+    else {
+      connectors.push(connector);
+      securityContacts.push(...result.contacts);
+    }
+  });
+  return { connectors, securityContacts };
+}

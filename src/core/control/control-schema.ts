@@ -1,0 +1,71 @@
+/** JSON Schema of control.yaml. Unknown keys are refused so that a typo is an error, not a silently ignored field. */
+const text = { type: 'string', minLength: 1 } as const;
+const reference = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title', 'url'],
+  properties: { title: text, url: { type: 'string', pattern: '^https://' } },
+} as const;
+
+export const CONTROL_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id', 'title', 'provider', 'service', 'severity', 'assetTypes', 'overview', 'rationale', 'defaultValue',
+    'references', 'remediation', 'additionalInformation', 'remediationPaths', 'rollout', 'frameworks', 'checks',
+  ],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)+$' },
+    title: text,
+    provider: text,
+    service: text,
+    severity: { enum: ['informational', 'low', 'medium', 'high', 'critical'] },
+    assetTypes: { type: 'array', minItems: 1, items: text },
+    overview: text,
+    rationale: text,
+    defaultValue: text,
+    references: { type: 'array', items: reference },
+    remediation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['console', 'cli'],
+      properties: { console: { type: 'array', minItems: 1, items: text }, cli: text },
+    },
+    additionalInformation: text,
+    remediationPaths: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['serviceWide', 'assetLevel', 'preventive'],
+      properties: { serviceWide: text, assetLevel: text, preventive: text, references: { type: 'array', items: reference } },
+    },
+    rollout: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title', 'steps'],
+        properties: { title: text, steps: { type: 'array', minItems: 1, items: text } },
+      },
+    },
+    frameworks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['framework', 'version', 'requirement'],
+        properties: { framework: text, version: text, requirement: text, level: text },
+      },
+    },
+    checks: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['file', 'name', 'expect'],
+        properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.graphql$' }, name: text, expect: text },
+      },
+    },
+  },
+} as const;

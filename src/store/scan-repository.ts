@@ -1,0 +1,126 @@
+import type { Finding, FindingStatus } from '../core/model.js';
+import type { SqlClient, Store } from './sql-client.js';
+
+export type ScanStatus = 'running' | 'complete' | 'failed' | 'interrupted';
+
+export interface ScanSummary {
+  readonly total: number;
+  readonly byStatus: Readonly<Record<FindingStatus, number>>;
+  readonly controls: number;
+  readonly assets: number;
+}
+
+export interface ScanRow {
+  readonly id: number;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly status: ScanStatus;
+  readonly source: string;
+  readonly error: string | null;
+  readonly summary: ScanSummary | null;
+}
+
+interface ScanRecord {
+  id: number;
+  started_at: Date | string;
+  finished_at: Date | string | null;
+  status: ScanStatus;
+  source: string;
+  error: string | null;
+  summary: ScanSummary | null;
+}
+
+const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+function toScanRow(row: ScanRecord): ScanRow {
+  return {
+    id: Number(row.id),
+    startedAt: toDate(row.started_at),
+    finishedAt: row.finished_at === null ? null : toDate(row.finished_at),
+    status: row.status,
+    source: row.source,
+    error: row.error,
+    summary: row.summary,
+  };
+}
+
+export function summariseFindings(findings: readonly Finding[]): ScanSummary {
+  const byStatus: Record<FindingStatus, number> = { pass: 0, fail: 0, error: 0, excepted: 0, skipped: 0 };
+  for (const finding of findings) byStatus[finding.status] += 1;
+  return {
+    total: findings.length,
+    byStatus,
+    controls: new Set(findings.map((f) => f.controlId)).size,
+    assets: new Set(findings.map((f) => f.assetId)).size,
+  };
+}
+
+/**
+ * Records a scan as running, in its own transaction, so that a scan that dies midway stays visible as such.
+ * Scans another process left running are marked interrupted: on the embedded store the lock guarantees
+ * no other process is scanning; on a server, only scans running for over a day are taken as dead.
+ */
+export async function beginScan(store: Store, source: string, startedAt: Date): Promise<number> {
+  const stale = store.kind === 'pglite' ? "status = 'running'" : "status = 'running' AND started_at < now() - interval '1 day'";
+  await store.query(`UPDATE scans SET status = 'interrupted', error = 'the scan did not finish (process ended)' WHERE ${stale}`);
+  const { rows } = await store.query<{ id: number }>(
+    "INSERT INTO scans (started_at, status, source) VALUES ($1, 'running', $2) RETURNING id",
+    [startedAt, source],
+  );
+  return Number(rows[0]!.id);
+}
+
+export async function completeScan(client: SqlClient, scanId: number, finishedAt: Date, summary: ScanSummary): Promise<void> {
+  await client.query("UPDATE scans SET status = 'complete', finished_at = $2, summary = $3 WHERE id = $1", [scanId, finishedAt, JSON.stringify(summary)]);
+}
+
+export async function failScan(client: SqlClient, scanId: number, finishedAt: Date, error: string): Promise<void> {
+  await client.query("UPDATE scans SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1", [scanId, finishedAt, error]);
+}
+
+/** Inserts findings set-wise (one statement per 5,000 rows). */
+export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[]): Promise<void> {
+  const chunk = 5000;
+  for (let start = 0; start < findings.length; start += chunk) {
+    const rows = findings.slice(start, start + chunk).map((f) => ({
+      control_id: f.controlId,
+      check_id: f.checkId,
+      asset_id: f.assetId,
+      asset_name: f.assetName,
+      status: f.status,
+      reason: f.reason,
+      severity: f.severity,
+    }));
+    await client.query(
+      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity)
+       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity
+       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text)`,
+      [scanId, JSON.stringify(rows)],
+    );
+  }
+}
+
+export async function listScans(client: SqlClient): Promise<ScanRow[]> {
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary FROM scans ORDER BY id');
+  return rows.map(toScanRow);
+}
+
+export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE id = $1', [scanId]);
+  return rows[0] ? toScanRow(rows[0]) : undefined;
+}
+
+export async function findingsOfScan(client: SqlClient, scanId: number): Promise<Finding[]> {
+  const { rows } = await client.query<{
+    control_id: string; check_id: string; asset_id: string; asset_name: string | null; status: FindingStatus; reason: string; severity: Finding['severity'];
+  }>('SELECT control_id, check_id, asset_id, asset_name, status, reason, severity FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id', [scanId]);
+  return rows.map((r) => ({
+    controlId: r.control_id,
+    checkId: r.check_id,
+    assetId: r.asset_id,
+    assetName: r.asset_name,
+    status: r.status,
+    reason: r.reason,
+    severity: r.severity,
+  }));
+}
