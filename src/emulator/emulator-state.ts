@@ -1,0 +1,107 @@
+/**
+ * What the emulator serves: subscriptions, a management-group hierarchy and per-subscription security contacts.
+ * A subscription's contacts body is served exactly as captured until a write changes that subscription; from
+ * then on its contacts are stored and answered in the shape of the api-version asked for.
+ */
+import type { Capture } from '../connectors/azure/capture.js';
+import { contactsFromListBody, type StoredContact } from './contact-shapes.js';
+import { isArmErrorBody } from './arm-error.js';
+
+export type ContactsEntry =
+  | { readonly kind: 'captured'; readonly body: unknown }
+  | { readonly kind: 'stored'; readonly contacts: Map<string, StoredContact> };
+
+export interface ManagementGroup {
+  readonly id: string;
+  readonly displayName: string;
+  /** Parent group id; undefined for the root. */
+  readonly parent?: string;
+  readonly subscriptionIds: readonly string[];
+}
+
+/** Request counters the tests and benchmarks read (never any token or secret). */
+export interface EmulatorStats {
+  requests: number;
+  inFlight: number;
+  maxInFlight: number;
+  /** ARM requests in flight on security-contacts routes only. */
+  contactsInFlight: number;
+  maxContactsInFlight: number;
+  tokensIssued: number;
+  /** `METHOD path` → count, for ARM routes. */
+  readonly byRoute: Map<string, number>;
+  /** Each ARM request's arrival time (ms since start) by path, to check retry timing. */
+  readonly arrivals: Map<string, number[]>;
+}
+
+export interface EmulatorState {
+  readonly tenantId: string;
+  /** Subscription resources exactly as listed by GET /subscriptions. */
+  readonly subscriptions: readonly Record<string, unknown>[];
+  readonly contacts: Map<string, ContactsEntry>;
+  readonly managementGroups: ReadonlyMap<string, ManagementGroup>;
+  readonly stats: EmulatorStats;
+}
+
+function subscriptionItems(body: unknown): Record<string, unknown>[] {
+  const items = Array.isArray(body)
+    ? body
+    : typeof body === 'object' && body !== null && Array.isArray((body as { value?: unknown }).value)
+      ? (body as { value: unknown[] }).value
+      : [];
+  return items.filter(
+    (item): item is Record<string, unknown> =>
+      typeof item === 'object' && item !== null && typeof (item as { subscriptionId?: unknown }).subscriptionId === 'string',
+  );
+}
+
+/** Root group (id = tenant id, as in Azure) with all subscriptions below two children split on the environment tag. */
+export function defaultManagementGroups(tenantId: string, subscriptions: readonly Record<string, unknown>[]): Map<string, ManagementGroup> {
+  const isProd = (subscription: Record<string, unknown>): boolean =>
+    (subscription.tags as Record<string, unknown> | undefined)?.environment === 'prod';
+  const ids = (list: readonly Record<string, unknown>[]): string[] => list.map((s) => String(s.subscriptionId));
+  const groups: ManagementGroup[] = [
+    { id: tenantId, displayName: 'Tenant Root Group', subscriptionIds: [] },
+    { id: 'ward-prod', displayName: 'Production', parent: tenantId, subscriptionIds: ids(subscriptions.filter(isProd)) },
+    { id: 'ward-nonprod', displayName: 'Non-production', parent: tenantId, subscriptionIds: ids(subscriptions.filter((s) => !isProd(s))) },
+  ];
+  return new Map(groups.map((group) => [group.id, group]));
+}
+
+export function createEmulatorState(capture: Capture, options: { tenantId?: string; managementGroups?: readonly ManagementGroup[] } = {}): EmulatorState {
+  const subscriptions = subscriptionItems(capture.subscriptions.body);
+  const tenantId =
+    options.tenantId ?? (typeof subscriptions[0]?.tenantId === 'string' ? subscriptions[0].tenantId : '00000000-0000-0000-0000-000000000000');
+  const contacts = new Map<string, ContactsEntry>();
+  for (const [subscriptionId, captured] of capture.securityContacts) {
+    contacts.set(subscriptionId, { kind: 'captured', body: captured.body });
+  }
+  return {
+    tenantId,
+    subscriptions,
+    contacts,
+    managementGroups: options.managementGroups
+      ? new Map(options.managementGroups.map((group) => [group.id, group]))
+      : defaultManagementGroups(tenantId, subscriptions),
+    stats: {
+      requests: 0,
+      inFlight: 0,
+      maxInFlight: 0,
+      contactsInFlight: 0,
+      maxContactsInFlight: 0,
+      tokensIssued: 0,
+      byRoute: new Map(),
+      arrivals: new Map(),
+    },
+  };
+}
+
+/** The stored contacts of a subscription, converting its captured body on first write. Null for a captured error. */
+export function storedContacts(state: EmulatorState, subscriptionId: string): Map<string, StoredContact> | null {
+  const entry = state.contacts.get(subscriptionId);
+  if (entry?.kind === 'stored') return entry.contacts;
+  if (entry && isArmErrorBody(entry.body)) return null;
+  const contacts = new Map(contactsFromListBody(entry?.body).map((contact) => [contact.name, contact]));
+  state.contacts.set(subscriptionId, { kind: 'stored', contacts });
+  return contacts;
+}
