@@ -1,0 +1,285 @@
+/**
+ * Runs a stored check (a GraphQL query in the @neo4j/graphql where dialect) against the inventory store.
+ *
+ * parse → add engine fragments → validate (always: executing an unvalidated document would silently drop an
+ * unknown fragment) → parse every literal `where` into a filter tree → execute with graphql-js, where root
+ * fields run one compiled SQL statement and relationship fields batch-load the children of all parents in one
+ * more statement (no N+1). The database client is passed in; nothing else here does I/O.
+ */
+import {
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  defaultFieldResolver,
+  execute,
+  getNamedType,
+  parse,
+  validate,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { WardError, isWardError, type ErrorLocation } from '../errors.js';
+import type { SqlClient } from '../../store/sql-client.js';
+import { ENGINE_FRAGMENTS, withEngineFragments } from './engine-fragments.js';
+import { buildInventorySchema, inventoryStorageModel, type RelationFieldModel, type StorageModel, type TypeModel } from './inventory-schema.js';
+import { compileSelect } from './sql-printer.js';
+import { parseWhere } from './where-parser.js';
+
+/** A root field a query selects and the inventory type it returns. */
+export interface RootSelection {
+  readonly rootField: string;
+  readonly typeName: string;
+  /** The key the field's result has in `data` (its alias, or the field name). */
+  readonly responseKey: string;
+}
+
+export interface ValidatedQuery {
+  /** The document with the engine fragments it uses, validated against the inventory schema. */
+  readonly document: DocumentNode;
+  readonly rootFields: readonly RootSelection[];
+  readonly source: string;
+}
+
+const VALIDATION_HINT =
+  'checks are validated against schema/inventory.graphql plus the generated <Type>Where inputs ' +
+  `(e.g. ConnectorWhere) and the engine fragments (${Object.keys(ENGINE_FRAGMENTS).join(', ')})`;
+
+function locationOf(source: string, node: ASTNode | undefined, field?: string): ErrorLocation {
+  const token = node?.loc?.startToken;
+  return { file: source, ...(token ? { line: token.line, column: token.column } : {}), ...(field ? { field } : {}) };
+}
+
+function fromGraphQLError(error: GraphQLError, source: string, hint: string, more = 0): WardError {
+  const where = error.locations?.[0];
+  const suffix = more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '';
+  return new WardError('QUERY_INVALID', `${error.message}${suffix}`, {
+    hint,
+    location: { file: source, ...(where ? { line: where.line, column: where.column } : {}) },
+    cause: error,
+  });
+}
+
+/** Every literal `where` argument parsed now, so `r_ALL: null` and friends fail when controls load. */
+function checkLiteralWheres(document: DocumentNode, source: string, model: StorageModel): void {
+  const schema = buildInventorySchema();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const argument = typeInfo.getArgument();
+        if (node.name.value !== 'where' || !argument) return;
+        const type = [...model.types.values()].find((t) => t.whereType === getNamedType(argument.type).name);
+        if (!type) return;
+        const value = valueFromAST(node.value, argument.type);
+        if (value === undefined) return; // holds variables: checked when they are known
+        try {
+          parseWhere(value, type, model);
+        } catch (error) {
+          if (!isWardError(error)) throw error;
+          throw new WardError('QUERY_INVALID', error.message, { hint: error.hint, location: locationOf(source, node, error.location?.field) });
+        }
+      },
+    }),
+  );
+}
+
+/**
+ * Parses and validates a check against the inventory schema. Throws a WardError (QUERY_INVALID) naming the
+ * source, line and column of the first problem.
+ */
+export function validateQuery(text: string, source = 'query'): ValidatedQuery {
+  let parsed: DocumentNode;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    if (error instanceof GraphQLError) throw fromGraphQLError(error, source, 'the check is not valid GraphQL: look for a missing brace, colon or quote');
+    throw error;
+  }
+  const document = withEngineFragments(parsed);
+  const schema = buildInventorySchema();
+  const errors = validate(schema, document);
+  if (errors.length > 0) throw fromGraphQLError(errors[0]!, source, VALIDATION_HINT, errors.length - 1);
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1) {
+    throw new WardError('QUERY_INVALID', `a check holds exactly one query, this one holds ${operations.length}`, {
+      hint: 'keep one query per .graphql file',
+      location: locationOf(source, operations[1]),
+    });
+  }
+  const model = inventoryStorageModel();
+  checkLiteralWheres(document, source, model);
+  const queryType = schema.getQueryType()!;
+  const rootFields: RootSelection[] = [];
+  for (const selection of operations[0]!.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) {
+      throw new WardError('QUERY_INVALID', 'select root fields directly (no fragments or introspection at the root)', {
+        hint: `write { ${[...model.types.values()].map((t) => t.rootField).join(' | ')}(where: …) { … } }`,
+        location: locationOf(source, selection),
+      });
+    }
+    const field = queryType.getFields()[selection.name.value]!;
+    rootFields.push({ rootField: field.name, typeName: getNamedType(field.type).name, responseKey: selection.alias?.value ?? field.name });
+  }
+  return { document, rootFields, source };
+}
+
+/** GraphQL field names selected under the current field, following fragments. */
+function selectedFields(info: GraphQLResolveInfo): string[] {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        walk(info.fragments[selection.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return [...names];
+}
+
+type Row = Record<string, unknown>;
+
+/** Collects the parent ids a relationship field is resolved for, then loads all their children in one statement. */
+class ChildrenLoader {
+  private pending: { id: string; resolve: (rows: Row[]) => void; reject: (error: unknown) => void }[] = [];
+
+  constructor(private readonly load: (ids: string[]) => Promise<Map<string, Row[]>>) {}
+
+  children(id: string): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.dispatch());
+      this.pending.push({ id, resolve, reject });
+    });
+  }
+
+  private async dispatch(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const byParent = await this.load([...new Set(batch.map((entry) => entry.id))]);
+      for (const entry of batch) entry.resolve(byParent.get(entry.id) ?? []);
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}
+
+interface ExecutionContext {
+  readonly client: SqlClient;
+  readonly model: StorageModel;
+  readonly loaders: Map<string, ChildrenLoader>;
+}
+
+async function runSql(client: SqlClient, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  try {
+    return (await client.query<Row>(sql, params)).rows;
+  } catch (error) {
+    throw new WardError('STORE_ERROR', `the inventory query failed: ${(error as Error).message}`, {
+      hint: 'the store may be from another ward version; run a scan to rebuild the inventory',
+      cause: error,
+    });
+  }
+}
+
+function resolveRoot(type: TypeModel, args: Record<string, unknown>, context: ExecutionContext, info: GraphQLResolveInfo): Promise<Row[]> {
+  const tree = parseWhere(args.where, type, context.model);
+  const { sql, params } = compileSelect(context.model, type, tree, { fields: selectedFields(info) });
+  return runSql(context.client, sql, params);
+}
+
+function resolveRelation(
+  parent: Row,
+  field: RelationFieldModel,
+  args: Record<string, unknown>,
+  context: ExecutionContext,
+  info: GraphQLResolveInfo,
+): Promise<Row[]> {
+  const target = context.model.types.get(field.target)!;
+  const fields = selectedFields(info).sort();
+  const key = `${info.parentType.name}.${field.name}|${JSON.stringify(args.where ?? null)}|${fields.join(',')}`;
+  let loader = context.loaders.get(key);
+  if (!loader) {
+    const tree = parseWhere(args.where, target, context.model);
+    loader = new ChildrenLoader(async (ids) => {
+      const { sql, params } = compileSelect(context.model, target, tree, { fields, parents: { foreignKey: field.foreignKey, ids } });
+      const byParent = new Map<string, Row[]>();
+      for (const row of await runSql(context.client, sql, params)) {
+        const id = String(row.__parent);
+        const list = byParent.get(id);
+        if (list) list.push(row);
+        else byParent.set(id, [row]);
+      }
+      return byParent;
+    });
+    context.loaders.set(key, loader);
+  }
+  return loader.children(String(parent.id));
+}
+
+const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
+  const parentType = context.model.types.get(info.parentType.name);
+  if (info.parentType === info.schema.getQueryType()) {
+    const type = context.model.types.get(getNamedType(info.returnType).name)!;
+    return resolveRoot(type, args, context, info);
+  }
+  const field = parentType?.fields.get(info.fieldName);
+  if (field?.kind === 'relation') return resolveRelation(source as Row, field, args, context, info);
+  return defaultFieldResolver(source, args, context, info);
+};
+
+export interface ExecuteQueryOptions {
+  readonly variables?: Readonly<Record<string, unknown>>;
+  /** A name for the query's origin (a check file), used in error locations. */
+  readonly source?: string;
+}
+
+/** Executes an already validated query. Errors are thrown as WardErrors, never returned half-silently. */
+export async function executeValidatedQuery(
+  client: SqlClient,
+  query: ValidatedQuery,
+  variables?: Readonly<Record<string, unknown>>,
+): Promise<ExecutionResult> {
+  const context: ExecutionContext = { client, model: inventoryStorageModel(), loaders: new Map() };
+  const result = await execute({
+    schema: buildInventorySchema(),
+    document: query.document,
+    contextValue: context,
+    fieldResolver,
+    ...(variables ? { variableValues: variables } : {}),
+  });
+  const error = result.errors?.[0];
+  if (error) {
+    const original = error.originalError;
+    if (isWardError(original)) {
+      const field = original.location?.field;
+      throw new WardError(original.code, original.message, {
+        hint: original.hint,
+        location: { ...locationOf(query.source, error.nodes?.[0]), ...(field ? { field } : {}) },
+        cause: original.cause,
+      });
+    }
+    throw fromGraphQLError(error, query.source, 'check the variables given to the query');
+  }
+  return result;
+}
+
+/**
+ * Parses, validates and executes a check against the inventory in `client`. Returns the graphql-js result
+ * (`data` only: a query that cannot run throws a WardError, so a check can never pass by failing to read).
+ */
+export async function executeQuery(client: SqlClient, queryText: string, options: ExecuteQueryOptions = {}): Promise<ExecutionResult> {
+  return executeValidatedQuery(client, validateQuery(queryText, options.source ?? 'query'), options.variables);
+}

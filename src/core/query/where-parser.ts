@@ -1,0 +1,114 @@
+/**
+ * Phase one of the filter compiler: a coerced `where` value (as graphql-js hands it to a resolver, where an
+ * explicit `null` is a present key and an omitted key is absent) becomes a typed filter tree. Pure.
+ *
+ * Empty pieces are dropped, not evaluated: `{}`, `AND: []`, `OR: []`, `NOT: {}`, `r_X: {}` add no condition and
+ * `OR: [{}, X]` is `X`. `r_ALL: null` and `r_SINGLE: null` are rejected (the library ignores them silently).
+ */
+import { WardError } from '../errors.js';
+import type { FilterTree, ScalarValue } from './filter-tree.js';
+import type { RelationFieldModel, ScalarFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
+import { RELATION_SUFFIXES, suffixesFor, type Quantifier, type WhereSuffix } from './where-operators.js';
+
+type WhereKey =
+  | { readonly kind: 'scalar'; readonly field: ScalarFieldModel; readonly entry: WhereSuffix }
+  | { readonly kind: 'relation'; readonly field: RelationFieldModel; readonly quantifier: Quantifier };
+
+const keyTables = new WeakMap<TypeModel, ReadonlyMap<string, WhereKey>>();
+
+function whereKeys(type: TypeModel): ReadonlyMap<string, WhereKey> {
+  let keys = keyTables.get(type);
+  if (keys) return keys;
+  const table = new Map<string, WhereKey>();
+  for (const field of type.fields.values()) {
+    if (field.kind === 'scalar') {
+      for (const entry of suffixesFor(field.filter)) table.set(`${field.name}${entry.suffix}`, { kind: 'scalar', field, entry });
+    } else if (field.kind === 'relation') {
+      for (const { suffix, quantifier } of RELATION_SUFFIXES) table.set(`${field.name}${suffix}`, { kind: 'relation', field, quantifier });
+    }
+  }
+  keys = table;
+  keyTables.set(type, keys);
+  return keys;
+}
+
+function invalid(path: string, message: string, hint: string): WardError {
+  return new WardError('QUERY_INVALID', `${path}: ${message}`, { hint, location: { field: path } });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function scalarValue(field: ScalarFieldModel, value: unknown, path: string): ScalarValue {
+  const ok =
+    field.scalar === 'Boolean'
+      ? typeof value === 'boolean'
+      : field.scalar === 'Int' || field.scalar === 'Float'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : typeof value === 'string';
+  if (!ok) throw invalid(path, `expected a ${field.scalar}, got ${JSON.stringify(value)}`, `give ${field.name} a ${field.scalar} value`);
+  return value as ScalarValue;
+}
+
+function combine(kind: 'and' | 'or', filters: FilterTree[]): FilterTree | null {
+  if (filters.length === 0) return null;
+  if (filters.length === 1) return filters[0]!;
+  return { kind, filters };
+}
+
+function parseKey(key: string, value: unknown, type: TypeModel, model: StorageModel, path: string): FilterTree | null {
+  if (key === 'AND' || key === 'OR') {
+    if (value === null) return null;
+    if (!Array.isArray(value)) throw invalid(path, `${key} takes a list of ${type.whereType}`, `write ${key}: [{ … }, { … }]`);
+    const parts = value.map((item, index) => parseWhere(item, type, model, `${path}[${index}]`));
+    return combine(key === 'AND' ? 'and' : 'or', parts.filter((part): part is FilterTree => part !== null));
+  }
+  if (key === 'NOT') {
+    const inner = value === null ? null : parseWhere(value, type, model, path);
+    return inner === null ? null : { kind: 'not', filter: inner };
+  }
+  const known = whereKeys(type).get(key);
+  if (!known) {
+    throw invalid(path, `${type.whereType} has no field "${key}"`, `the where fields of ${type.name} are listed by the ${type.whereType} input type`);
+  }
+  if (known.kind === 'relation') {
+    const { field, quantifier } = known;
+    if (value === null) {
+      if (quantifier === 'some') return { kind: 'relationExists', field, exists: false };
+      if (quantifier === 'none') return { kind: 'relationExists', field, exists: true };
+      throw invalid(
+        path,
+        `null is not a filter here (the library would ignore it and match every ${type.name})`,
+        `to match a ${type.name} without ${field.name} write ${field.name}_SOME: null; with at least one, ${field.name}_NONE: null; otherwise give ${key} a ${model.types.get(field.target)?.whereType ?? 'where'} object`,
+      );
+    }
+    const target = model.types.get(field.target)!;
+    const inner = parseWhere(value, target, model, path);
+    return inner === null ? null : { kind: 'relation', field, quantifier, filter: inner };
+  }
+  const { field, entry } = known;
+  if (value === null) return { kind: 'predicate', field, operator: entry.whenNull };
+  if (entry.input === 'value') return { kind: 'predicate', field, operator: entry.operator, value: scalarValue(field, value, path) };
+  if (!Array.isArray(value)) throw invalid(path, `${key} takes a list`, `write ${key}: [ … ]`);
+  // A null item of an `_IN` list never matches anything, so it is dropped here.
+  const values = value.filter((item) => item !== null).map((item, index) => scalarValue(field, item, `${path}[${index}]`));
+  if (field.list && values.length !== value.length) throw invalid(path, `${key} takes a list of non-null items`, `remove the null items`);
+  return { kind: 'predicate', field, operator: entry.operator, values };
+}
+
+/**
+ * Parses one `<Type>Where` value. Returns null when it adds no condition (undefined, null, `{}` or only
+ * empty pieces). `path` names the argument in error messages.
+ */
+export function parseWhere(where: unknown, type: TypeModel, model: StorageModel, path = 'where'): FilterTree | null {
+  if (where === undefined || where === null) return null;
+  if (!isObject(where)) throw invalid(path, `expected a ${type.whereType} object`, `write where: { … }`);
+  const parts: FilterTree[] = [];
+  for (const [key, value] of Object.entries(where)) {
+    if (value === undefined) continue;
+    const part = parseKey(key, value, type, model, `${path}.${key}`);
+    if (part !== null) parts.push(part);
+  }
+  return combine('and', parts);
+}
