@@ -100,7 +100,7 @@ export interface Check {
   readonly file: string;
   readonly query: string;
   readonly expect: Expectation;
-  /** The root field the query selects (e.g. `connectors`) and the GraphQL type it returns (e.g. `Connector`). */
+  /** Where the result list is in `data` (the root field, or its alias) and the GraphQL type it lists (e.g. `Connector`). */
   readonly rootField: string;
   readonly assetType: string;
 }

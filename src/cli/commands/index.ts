@@ -1,8 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../cli-context.js';
+import { registerControls } from './controls.js';
+import { registerQuery } from './query.js';
+import { registerScan } from './scan.js';
 
 /** Adds one subcommand to the program. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
 
 /** Every `ward` subcommand: one file in this folder and one line here. */
-export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {};
+export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
+  controls: registerControls,
+  scan: registerScan,
+  query: registerQuery,
+};

@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WardError } from '../core/errors.js';
+import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
+import type { Control } from '../core/model.js';
+import { DEFAULT_STORE_DIR, isPostgresUrl, openStore } from '../store/open-store.js';
+import type { Store } from '../store/sql-client.js';
+import { loadControls } from '../scan/load-controls.js';
+import { usageError, useColour, type CliContext } from './cli-context.js';
+
+/** `--db`, else WARD_DB, else ./.ward/db. */
+export function storeLocation(context: CliContext, flag: string | undefined): string {
+  const location = flag ?? context.io.env.WARD_DB ?? DEFAULT_STORE_DIR;
+  return isPostgresUrl(location) ? location : resolve(context.io.cwd, location);
+}
+
+export async function withStore<T>(context: CliContext, flag: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ location: storeLocation(context, flag) });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The shipped controls, or those below `--controls DIR`; `--control ID` narrows them. */
+export function selectControls(context: CliContext, directory: string | undefined, ids: readonly string[] | undefined): Control[] {
+  const controls = loadControls(directory ? resolve(context.io.cwd, directory) : BUILTIN_CONTROLS_DIR, context.io.cwd);
+  if (!ids || ids.length === 0) return controls;
+  return ids.map((id) => {
+    const control = controls.find((c) => c.id === id);
+    if (!control) throw new WardError('NOT_FOUND', `no control ${id}`, { hint: `known controls: ${controls.map((c) => c.id).join(', ')} (ward controls list)` });
+    return control;
+  });
+}
+
+/** Checks a `--format` value against the formats a command offers. */
+export function parseFormat<F extends string>(value: string | undefined, formats: readonly F[], fallback: F): F {
+  if (value === undefined) return fallback;
+  if ((formats as readonly string[]).includes(value)) return value as F;
+  throw usageError(`unknown --format ${value}`, `choose one of: ${formats.join(', ')}`);
+}
+
+/** Writes a report to `--output FILE`, or to stdout. */
+export function emit(context: CliContext, text: string, output: string | undefined): void {
+  if (output === undefined) {
+    context.io.stdout.write(text);
+    return;
+  }
+  const path = resolve(context.io.cwd, output);
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new WardError('USAGE', `cannot write ${output}: ${(error as Error).message}`);
+  }
+}
+
+export const colourFor = (context: CliContext, output: string | undefined): boolean => output === undefined && useColour(context.io);
+
+export type FailOn = 'fail' | 'error' | 'none';
+export const FAIL_ON: readonly FailOn[] = ['fail', 'error', 'none'];
+
+/**
+ * The exit code of a run's statuses. `fail` (default): 1 on any failure or error; `error`: 1 only when
+ * something could not be read or evaluated; `none`: 0 (reporting only). Usage and tool errors exit 2 regardless.
+ */
+export function exitCodeFor(statuses: Iterable<string>, failOn: FailOn): number {
+  if (failOn === 'none') return 0;
+  for (const status of statuses) {
+    if (status === 'error') return 1;
+    if (status === 'fail' && failOn === 'fail') return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+import { renderControlPage, renderControlPageText } from '../../core/control/render-control-page.js';
+import { formatColumns } from '../../reporters/table-reporter.js';
+import type { CliContext } from '../cli-context.js';
+import { emit, parseFormat, selectControls } from '../command-options.js';
+import type { RegisterCommand } from './index.js';
+
+export const registerControls: RegisterCommand = (program, context: CliContext) => {
+  const controls = program.command('controls').description('list, show and validate controls');
+
+  controls
+    .command('list')
+    .description('list the controls with their severity and frameworks')
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--format <format>', 'table | json')
+    .action((options) => {
+      const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
+      const loaded = selectControls(context, options.controls, undefined);
+      if (format === 'json') {
+        const body = loaded.map((c) => ({ id: c.id, title: c.title, provider: c.provider, severity: c.severity, assetTypes: c.assetTypes, frameworks: c.frameworks, checks: c.checks.map((k) => ({ id: k.id, name: k.name, expect: k.expect.source })) }));
+        context.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        return;
+      }
+      const rows = loaded.map((c) => [
+        c.id,
+        c.severity,
+        c.frameworks.map((f) => (f.framework.startsWith('CIS') ? `CIS ${f.version} ${f.requirement}` : `${f.framework.replace('Microsoft cloud security benchmark', 'MCSB')} ${f.requirement}`)).join(', '),
+        c.title,
+      ]);
+      context.io.stdout.write(`${formatColumns([['ID', 'SEVERITY', 'FRAMEWORKS', 'TITLE'], ...rows]).join('\n')}\n`);
+    });
+
+  controls
+    .command('show')
+    .description('print the whole control page: overview to remediation, rollout and the stored checks')
+    .argument('<id>', 'control id, e.g. azure-defender-security-contact-email')
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--format <format>', 'text | md | json')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((id, options) => {
+      const format = parseFormat(options.format, ['text', 'md', 'json'] as const, 'text');
+      const [control] = selectControls(context, options.controls, [id]);
+      const text =
+        format === 'md'
+          ? renderControlPage(control!)
+          : format === 'json'
+            ? `${JSON.stringify(control, null, 2)}\n`
+            : renderControlPageText(control!);
+      emit(context, text, options.output);
+    });
+
+  controls
+    .command('validate')
+    .description('validate control folders: the YAML against its schema and every check against the inventory schema')
+    .argument('[dir]', 'a directory of controls (default: the shipped controls)')
+    .action((dir) => {
+      const loaded = selectControls(context, dir, undefined);
+      const checks = loaded.reduce((n, c) => n + c.checks.length, 0);
+      context.io.stdout.write(`ok: ${loaded.length} control(s), ${checks} check(s) valid\n`);
+    });
+};
+

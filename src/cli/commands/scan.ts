@@ -1,0 +1,52 @@
+import { WardError } from '../../core/errors.js';
+import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
+import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
+import type { Capture } from '../../connectors/azure/capture.js';
+import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
+import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
+import { runScan } from '../../scan/run-scan.js';
+import { resolve } from 'node:path';
+import type { CliContext } from '../cli-context.js';
+import { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore, type FailOn } from '../command-options.js';
+import type { RegisterCommand } from './index.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export interface ScanInput {
+  readonly capture: Capture;
+  readonly source: string;
+}
+
+export const registerScan: RegisterCommand = (program, context: CliContext) => {
+  program
+    .command('scan')
+    .description('collect the inventory (live, or --offline from a capture), evaluate every control, store and report the findings')
+    .option('--offline <dir>', 'read a capture directory instead of calling Azure')
+    .option('--control <id>', 'evaluate only this control (repeatable)', collect)
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
+    .option('--format <format>', `report format: ${Object.keys(REPORTERS).join(' | ')} (default: table on a terminal, json otherwise)`)
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
+    .action(async (options) => {
+      const format = parseFormat<ReportFormat>(options.format, Object.keys(REPORTERS) as ReportFormat[], context.io.stdout.isTTY || options.output ? 'table' : 'json');
+      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
+      const controls = selectControls(context, options.controls, options.control);
+      if (!options.offline) {
+        throw new WardError('USAGE', 'live scanning needs the Azure connector', { hint: 'scan a capture with --offline DIR' });
+      }
+      const directory = resolve(context.io.cwd, options.offline);
+      const inventory = normaliseCapture(readCaptureDir(directory, context.io.cwd));
+      const result = await withStore(context, options.db, (store) =>
+        runScan({ store, controls, inventory, source: `offline:${directory}`, now: context.io.now }),
+      );
+      const report: ScanReport = {
+        tool: { name: 'ward', version: WARD_VERSION },
+        scan: { id: result.scanId, source: `offline:${directory}`, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
+        controls,
+        findings: result.findings,
+      };
+      emit(context, REPORTERS[format](report, { colour: colourFor(context, options.output) }), options.output);
+      context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
+    });
+};

@@ -1,0 +1,47 @@
+import type { Control } from '../model.js';
+
+const indent = (text: string, prefix = '    '): string => text.split('\n').map((line) => (line ? prefix + line : line)).join('\n');
+
+/**
+ * The whole control page, laid out as the source benchmark document is (overview to query logic), in Markdown.
+ * Markdown reads well in a terminal too, so `ward controls show` prints this as is.
+ */
+export function renderControlPage(control: Control): string {
+  const out: string[] = [];
+  out.push(`# ${control.title}`, '');
+  out.push(`- id: \`${control.id}\``, `- provider: ${control.provider}`, `- service: ${control.service}`, `- severity: ${control.severity}`);
+  out.push(`- covered asset types: ${control.assetTypes.join(', ')}`, '');
+  out.push('## Overview', '', control.overview, '');
+  out.push('## Rationale', '', control.rationale, '');
+  out.push('## Default value', '', control.defaultValue, '');
+  out.push('## References', '', ...control.references.map((r) => `- [${r.title}](${r.url})`), '');
+  out.push('## Remediation', '', '### From the Azure portal', '', ...control.remediation.console.map((step, i) => `${i + 1}. ${step}`), '');
+  out.push('### From the command line', '', control.remediation.cli, '');
+  out.push('## Additional information', '', control.additionalInformation, '');
+  out.push('## Remediation paths', '');
+  out.push('### Service-wide (recommended when many subscriptions are affected)', '', control.remediationPaths.serviceWide, '');
+  out.push('### Asset level', '', control.remediationPaths.assetLevel, '');
+  out.push('### Preventive', '', control.remediationPaths.preventive, '');
+  if (control.remediationPaths.references.length > 0) {
+    out.push('References for service-wide patterns:', '', ...control.remediationPaths.references.map((r) => `- [${r.title}](${r.url})`), '');
+  }
+  out.push('## Rollout workflow', '');
+  control.rollout.forEach((phase, index) => {
+    out.push(`${index + 1}. **${phase.title}**`, ...phase.steps.map((step) => `   - ${step}`));
+  });
+  out.push('');
+  out.push('## Frameworks', '', '| framework | version | requirement | level |', '|---|---|---|---|');
+  for (const f of control.frameworks) out.push(`| ${f.framework} | ${f.version} | ${f.requirement} | ${f.level ?? ''} |`);
+  out.push('');
+  out.push('## Query logic', '', 'The stored checks of this control. A check passes when its result meets the expectation.', '');
+  for (const check of control.checks) {
+    out.push(`### ${check.name}`, '', `- check id: \`${check.id}\``, `- covered asset type: ${check.assetType}`, `- expected: \`${check.expect.source}\``, '');
+    out.push('```graphql', check.query.trimEnd(), '```', '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Plain-text variant for terminals: the same page with code fences replaced by indentation. */
+export function renderControlPageText(control: Control): string {
+  return renderControlPage(control).replace(/```graphql\n([\s\S]*?)```/g, (_, code: string) => indent(code.trimEnd()) + '\n');
+}

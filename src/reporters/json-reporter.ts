@@ -1,0 +1,31 @@
+import type { Reporter } from './scan-report.js';
+import { countByStatus } from './scan-report.js';
+
+/**
+ * `{"findings": [{controlId, checkId, assetId, assetName, status, reason, severity}], "summary", "scan", "controls"}`.
+ * The finding field names are a contract: scripts depend on them.
+ */
+export const jsonReporter: Reporter = (report) => {
+  const body = {
+    tool: report.tool,
+    scan: report.scan,
+    summary: { total: report.findings.length, ...countByStatus(report.findings) },
+    controls: report.controls.map((control) => ({
+      id: control.id,
+      title: control.title,
+      severity: control.severity,
+      frameworks: control.frameworks,
+      summary: countByStatus(report.findings.filter((f) => f.controlId === control.id)),
+    })),
+    findings: report.findings.map((f) => ({
+      controlId: f.controlId,
+      checkId: f.checkId,
+      assetId: f.assetId,
+      assetName: f.assetName,
+      status: f.status,
+      reason: f.reason,
+      severity: f.severity,
+    })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+};

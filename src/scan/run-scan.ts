@@ -1,0 +1,73 @@
+import { coveredAssets } from '../core/engine/covered-assets.js';
+import { evaluateCheck, type CheckOutcome } from '../core/engine/evaluate-check.js';
+import type { Control, Finding, Inventory } from '../core/model.js';
+import { executeQuery } from '../core/query/execute-query.js';
+import { replaceInventory } from '../store/inventory-repository.js';
+import { beginScan, completeScan, failScan, insertFindings, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
+import type { SqlClient, Store } from '../store/sql-client.js';
+
+export interface RunScanOptions {
+  readonly store: Store;
+  readonly controls: readonly Control[];
+  readonly inventory: Inventory;
+  /** Where the data came from, stored with the scan: `offline:<dir>`, `live:<endpoint>`. */
+  readonly source: string;
+  readonly now: () => Date;
+}
+
+export interface ScanResult {
+  readonly scanId: number;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly findings: readonly Finding[];
+  readonly summary: ScanSummary;
+}
+
+async function runCheckQuery(client: SqlClient, query: string, source: string, rootField: string): Promise<CheckOutcome> {
+  try {
+    const result = await executeQuery(client, query, { source });
+    if (result.errors?.length) return { ok: false, message: result.errors.map((e) => e.message).join('; ') };
+    const items = (result.data as Record<string, unknown> | null | undefined)?.[rootField];
+    if (!Array.isArray(items)) return { ok: false, message: `the query returned no ${rootField} list` };
+    return { ok: true, items };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** Evaluates every control's checks on an inventory that is already in the store (pure of writes). */
+export async function evaluateControls(client: SqlClient, controls: readonly Control[], inventory: Inventory): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const control of controls) {
+    for (const check of control.checks) {
+      const outcome = await runCheckQuery(client, check.query, check.file, check.rootField);
+      findings.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome));
+    }
+  }
+  return findings;
+}
+
+/**
+ * One scan, stored atomically: the inventory, the findings and the scan's completion are written in one
+ * transaction. A scan that fails or is killed midway leaves the previous inventory and findings as they were,
+ * and the scan itself is recorded as failed (or, if the process died, marked interrupted by the next scan).
+ */
+export async function runScan(options: RunScanOptions): Promise<ScanResult> {
+  const { store, controls, inventory, source, now } = options;
+  const startedAt = now();
+  const scanId = await beginScan(store, source, startedAt);
+  try {
+    return await store.transaction(async (tx) => {
+      await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: 'all' });
+      const findings = await evaluateControls(tx, controls, inventory);
+      await insertFindings(tx, scanId, findings);
+      const finishedAt = now();
+      const summary = summariseFindings(findings);
+      await completeScan(tx, scanId, finishedAt, summary);
+      return { scanId, startedAt, finishedAt, findings, summary };
+    });
+  } catch (error) {
+    await failScan(store, scanId, now(), (error as Error).message).catch(() => undefined);
+    throw error;
+  }
+}
