@@ -1,0 +1,41 @@
+/** Small builders of inventory records for the query tests. `undefined` fields stand for missing properties. */
+import type { ConnectorRecord, SecurityContactRecord } from '../../model.js';
+
+export function connectorId(key: string): string {
+  return `/subscriptions/${key}`;
+}
+
+export function connector(key: string, fields: Partial<Omit<ConnectorRecord, 'id'>> = {}): ConnectorRecord {
+  return {
+    id: connectorId(key),
+    name: key,
+    provider: 'azure',
+    subscriptionId: key,
+    tenantId: null,
+    state: 'Enabled',
+    tags: {},
+    readError: null,
+    ...fields,
+  };
+}
+
+export function contact(connectorKey: string, name: string, fields: Partial<Omit<SecurityContactRecord, 'id' | 'connectorId'>> = {}): SecurityContactRecord {
+  const email = fields.email === undefined ? null : fields.email;
+  return {
+    id: `${connectorId(connectorKey)}/providers/Microsoft.Security/securityContacts/${name}`,
+    name,
+    connectorId: connectorId(connectorKey),
+    email,
+    emails: email ? email.split(/[;,]/).map((item) => item.trim()).filter((item) => item !== '') : [],
+    phone: null,
+    isEnabled: null,
+    alertNotifications: null,
+    alertMinimalSeverity: null,
+    alertsToAdmins: null,
+    notificationsByRole: null,
+    notificationsSources: null,
+    apiVersion: '2020-01-01-preview',
+    raw: { name },
+    ...fields,
+  };
+}
