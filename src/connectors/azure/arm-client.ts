@@ -1,0 +1,222 @@
+/**
+ * GET requests to Azure Resource Manager through @azure/core-rest-pipeline: bearer token policy, a timeout per
+ * attempt, retries with exponential backoff and jitter on 5xx, 408, connection resets, timeouts and bodies that
+ * are not JSON (truncated), 429 honoured through Retry-After, keep-alive connections, and optional extra trusted
+ * CAs for in-process clients of the emulator (NODE_EXTRA_CA_CERTS is read only at process start).
+ */
+import tls from 'node:tls';
+import type { TokenCredential } from '@azure/identity';
+import {
+  RestError,
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  decompressResponsePolicy,
+  proxyPolicy,
+  retryPolicy,
+  setClientRequestIdPolicy,
+  tlsPolicy,
+  userAgentPolicy,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+  type RetryStrategy,
+  type TlsSettings,
+} from '@azure/core-rest-pipeline';
+
+export interface ArmClientOptions {
+  readonly credential: TokenCredential;
+  /** `https://management.azure.com` or the emulator's URL. */
+  readonly armEndpoint: string;
+  readonly scope: string;
+  /** Extra trusted CA certificates (PEM), added to Node's built-in roots. */
+  readonly ca?: string | readonly string[];
+  /** Per attempt, headers and body (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt (default 4). */
+  readonly maxRetries?: number;
+  /** First backoff delay (default 800 ms), doubled per retry with ±20 % jitter, capped at maxRetryDelayMs (default 30 s). */
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  /** Longest Retry-After honoured (default 120 s). */
+  readonly maxRetryAfterMs?: number;
+}
+
+export interface ArmGetResult {
+  readonly url: string;
+  readonly status: number;
+  /** The parsed body; undefined when there was none or it was not JSON (then `parseError` says why). */
+  readonly body: unknown;
+  readonly parseError?: string;
+  /** Attempts made (1 + retries). */
+  readonly attempts: number;
+}
+
+export interface ArmClient {
+  readonly armEndpoint: string;
+  readonly tlsOptions: TlsSettings | undefined;
+  /** GET a path (`/subscriptions?api-version=…`) or an absolute URL on the ARM endpoint (a nextLink). */
+  get(pathOrUrl: string, signal?: AbortSignal): Promise<ArmGetResult>;
+}
+
+export function tlsOptionsWithCa(ca: string | readonly string[] | undefined): TlsSettings | undefined {
+  if (ca === undefined) return undefined;
+  return { ca: [...tls.rootCertificates, ...(typeof ca === 'string' ? [ca] : ca)] };
+}
+
+function parseRetryAfterMs(response: PipelineResponse | undefined): number | undefined {
+  if (!response) return undefined;
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(response.headers.get(name));
+    if (response.headers.has(name) && Number.isFinite(value) && value >= 0) return value;
+  }
+  const header = response.headers.get('retry-after');
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function isJson(text: string | null | undefined): boolean {
+  if (text === undefined || text === null || text === '') return true;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 429 (and 503) with Retry-After: wait what ARM asks, never longer than the cap. */
+function retryAfterStrategy(maxRetryAfterMs: number): RetryStrategy {
+  return {
+    name: 'wardRetryAfter',
+    retry({ response }) {
+      if (!response || (response.status !== 429 && response.status !== 503)) return { skipStrategy: true };
+      const wait = parseRetryAfterMs(response);
+      if (wait === undefined) return { skipStrategy: true };
+      return { retryAfterInMs: Math.min(wait, maxRetryAfterMs) };
+    },
+  };
+}
+
+/** Transport errors, timeouts, 408/429/5xx without Retry-After, and 2xx bodies that are not JSON. */
+function transientStrategy(baseMs: number, maxMs: number): RetryStrategy {
+  return {
+    name: 'wardTransient',
+    retry({ retryCount, response, responseError }) {
+      const transient =
+        (responseError !== undefined && response === undefined) ||
+        (response !== undefined &&
+          (response.status === 408 ||
+            response.status === 429 ||
+            (response.status >= 500 && response.status !== 501 && response.status !== 505) ||
+            (response.status >= 200 && response.status < 300 && !isJson(response.bodyAsText))));
+      if (!transient) return { skipStrategy: true };
+      const exponential = Math.min(maxMs, baseMs * 2 ** retryCount);
+      return { retryAfterInMs: Math.round(exponential * (0.8 + Math.random() * 0.4)) };
+    },
+  };
+}
+
+/** Aborts an attempt that has not completed (headers and body) in time; the error is retryable (ETIMEDOUT). */
+function attemptTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'wardAttemptTimeout',
+    async sendRequest(request, next) {
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      const forward = (): void => controller.abort();
+      outer?.addEventListener('abort', forward);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (error) {
+        if (timedOut) throw new RestError(`no complete answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT' });
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', forward);
+        request.abortSignal = outer;
+      }
+    },
+  };
+}
+
+export function createArmClient(options: ArmClientOptions): ArmClient {
+  const armEndpoint = options.armEndpoint.replace(/\/+$/, '');
+  const origin = new URL(armEndpoint).origin;
+  const maxRetries = options.maxRetries ?? 4;
+  const tlsOptions = tlsOptionsWithCa(options.ca);
+  const pipeline = createEmptyPipeline();
+  if (tlsOptions) pipeline.addPolicy(tlsPolicy(tlsOptions));
+  pipeline.addPolicy(proxyPolicy());
+  pipeline.addPolicy(decompressResponsePolicy());
+  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: 'ward/0.1.0' }));
+  pipeline.addPolicy(setClientRequestIdPolicy());
+  pipeline.addPolicy(
+    retryPolicy(
+      [
+        retryAfterStrategy(options.maxRetryAfterMs ?? 120_000),
+        transientStrategy(options.retryDelayMs ?? 800, options.maxRetryDelayMs ?? 30_000),
+      ],
+      { maxRetries },
+    ),
+    { phase: 'Retry' },
+  );
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope }), { phase: 'Sign' });
+  pipeline.addPolicy(attemptTimeoutPolicy(options.timeoutMs ?? 30_000), { afterPhase: 'Sign' });
+  const attemptsByRequest = new WeakMap<PipelineRequest, number>();
+  pipeline.addPolicy(
+    {
+      name: 'wardCountAttempts',
+      sendRequest: (request, next) => {
+        attemptsByRequest.set(request, (attemptsByRequest.get(request) ?? 0) + 1);
+        return next(request);
+      },
+    },
+    { afterPhase: 'Retry' },
+  );
+  const httpClient = createDefaultHttpClient();
+
+  return {
+    armEndpoint,
+    tlsOptions,
+    async get(pathOrUrl, signal) {
+      const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${armEndpoint}${pathOrUrl}`;
+      if (new URL(url).origin !== origin) {
+        // a nextLink elsewhere would receive our bearer token: refuse it
+        throw new RestError(`refusing to follow a link off the ARM endpoint (${new URL(url).origin})`, { code: 'UnexpectedNextLink' });
+      }
+      const request = createPipelineRequest({
+        url,
+        method: 'GET',
+        headers: createHttpHeaders({ accept: 'application/json' }),
+        ...(signal === undefined ? {} : { abortSignal: signal }),
+      });
+      let response: PipelineResponse;
+      try {
+        response = await pipeline.sendRequest(httpClient, request);
+      } catch (error) {
+        if (error instanceof RestError) (error as RestError & { attempts?: number }).attempts = attemptsByRequest.get(request) ?? 0;
+        throw error;
+      }
+      const attempts = attemptsByRequest.get(request) ?? 1;
+      const text = response.bodyAsText ?? '';
+      if (text === '') return { url, status: response.status, body: undefined, attempts };
+      try {
+        return { url, status: response.status, body: JSON.parse(text) as unknown, attempts };
+      } catch (error) {
+        return { url, status: response.status, body: undefined, parseError: (error as Error).message, attempts };
+      }
+    },
+  };
+}

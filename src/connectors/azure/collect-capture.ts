@@ -1,0 +1,288 @@
+/**
+ * The live Azure collector: lists the subscriptions in scope and reads each one's security contacts, producing
+ * the same Capture the offline reader produces. One subscription's failure never stops the others: it is
+ * recorded as an ARM error body for that subscription, so the scan reports `error` for it, never `pass`.
+ */
+import { AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { WardError } from '../../core/errors.js';
+import { createArmClient, tlsOptionsWithCa, type ArmClient, type ArmGetResult } from './arm-client.js';
+import { resolveAzureEndpoints, type AzureCloudName } from './azure-clouds.js';
+import { API_VERSIONS, type Capture, type CapturedBody } from './capture.js';
+import { createAzureCredential } from './create-azure-credential.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
+
+export interface CollectProgress {
+  readonly phase: 'subscriptions' | 'contacts';
+  readonly done: number;
+  readonly total: number;
+  /** For `contacts`: the subscription just read and how it went. */
+  readonly subscriptionId?: string;
+  readonly outcome?: 'ok' | 'error' | 'skipped';
+}
+
+export interface CollectOptions {
+  /** Default: a service principal from `env`, else DefaultAzureCredential. */
+  readonly credential?: TokenCredential;
+  /** The environment (the CLI passes its io.env): WARD_ARM_ENDPOINT, AZURE_AUTHORITY_HOST, AZURE_TENANT_ID… */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly tenantId?: string;
+  readonly cloud?: AzureCloudName;
+  /** Overrides the cloud's ARM endpoint and WARD_ARM_ENDPOINT. */
+  readonly armEndpoint?: string;
+  /** Extra trusted CA certificates (PEM) for ARM and token requests, e.g. the in-process emulator's. */
+  readonly ca?: string | readonly string[];
+  /** Explicit subscription ids; or a management group whose descendant subscriptions are in scope. Default: all readable. */
+  readonly subscriptionIds?: readonly string[];
+  readonly managementGroupId?: string;
+  /** Contacts requests in flight at once (default 16). */
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  readonly maxRetryAfterMs?: number;
+  readonly onProgress?: (progress: CollectProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+const INACTIVE_STATES = new Set(['disabled', 'deleted']);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Removes anything that could be a credential from text bound for a capture or a message. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [redacted]')
+    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-token]')
+    .replace(/(client_secret|access_token|code|assertion)=[^&\s]+/gi, '$1=[redacted]');
+}
+
+function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message: redactSecrets(message) } };
+}
+
+/** The ARM error of a non-2xx answer, kept as Azure gave it (code and message), or one made from the status. */
+function errorFromResponse(result: ArmGetResult, what: string): { error: { code: string; message: string } } {
+  const error = isObject(result.body) && isObject(result.body.error) ? result.body.error : undefined;
+  if (error && typeof error.code === 'string') {
+    return errorBody(error.code, typeof error.message === 'string' ? error.message : `${what}: HTTP ${result.status}`);
+  }
+  return errorBody(`HttpStatus${result.status}`, `${what}: ARM answered HTTP ${result.status}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}`);
+}
+
+function errorFromThrown(error: unknown, what: string): { error: { code: string; message: string } } {
+  if (error instanceof AuthenticationError || error instanceof CredentialUnavailableError) {
+    return errorBody('AuthenticationFailed', `${what}: could not get an access token: ${error.message}`);
+  }
+  if (isRestError(error)) {
+    const attempts = (error as { attempts?: number }).attempts;
+    return errorBody(error.code ?? 'RequestFailed', `${what}: ${error.message}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
+  }
+  if ((error as Error)?.name === 'AbortError') return errorBody('Aborted', `${what}: the collection was cancelled`);
+  return errorBody('RequestFailed', `${what}: ${(error as Error)?.message ?? String(error)}`);
+}
+
+/** Fatal: the scope itself cannot be listed, so no complete scan is possible. */
+function scopeError(error: { error: { code: string; message: string } }, url: string): WardError {
+  const auth = /^(AuthenticationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthorizationFailed)$/.test(error.error.code);
+  return new WardError('AZURE_ERROR', `${error.error.code}: ${error.error.message}`, {
+    location: { file: url.replace(/\?.*$/, '') },
+    hint: auth
+      ? 'sign in (az login), or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal with Reader or Security Reader'
+      : 'check the network and the ARM endpoint (WARD_ARM_ENDPOINT, --cloud), then retry',
+  });
+}
+
+/** GETs every page of a `{value, nextLink}` collection. Throws a WardError if any page fails. */
+async function listAll(client: ArmClient, path: string, what: string, signal?: AbortSignal): Promise<unknown[]> {
+  const items: unknown[] = [];
+  let next: string | undefined = path;
+  const seen = new Set<string>();
+  while (next !== undefined) {
+    if (seen.has(next)) throw scopeError(errorBody('NextLinkLoop', `${what}: ARM returned the same nextLink twice`), next);
+    seen.add(next);
+    let result: ArmGetResult;
+    try {
+      result = await client.get(next, signal);
+    } catch (error) {
+      throw scopeError(errorFromThrown(error, what), next);
+    }
+    if (result.status < 200 || result.status >= 300) throw scopeError(errorFromResponse(result, what), next);
+    if (result.parseError !== undefined || !isObject(result.body) || !Array.isArray(result.body.value)) {
+      throw scopeError(errorBody('InvalidResponseBody', `${what}: the answer is not a {"value": [...]} collection`), next);
+    }
+    items.push(...result.body.value);
+    next = typeof result.body.nextLink === 'string' && result.body.nextLink !== '' ? result.body.nextLink : undefined;
+  }
+  return items;
+}
+
+async function readSubscription(client: ArmClient, id: string, signal?: AbortSignal): Promise<{ item: JsonObject; error?: CapturedBody }> {
+  const url = `/subscriptions/${encodeURIComponent(id)}?api-version=${API_VERSIONS.subscriptions}`;
+  const stub = { id: `/subscriptions/${id}`, subscriptionId: id };
+  try {
+    const result = await client.get(url, signal);
+    if (result.status >= 200 && result.status < 300 && isObject(result.body) && typeof result.body.subscriptionId === 'string') {
+      return { item: result.body };
+    }
+    const error = result.status >= 200 && result.status < 300 ? errorBody('InvalidResponseBody', `subscription ${id}: unexpected answer`) : errorFromResponse(result, `subscription ${id}`);
+    return { item: stub, error: { body: error, source: result.url } };
+  } catch (error) {
+    return { item: stub, error: { body: errorFromThrown(error, `subscription ${id}`), source: `${client.armEndpoint}${url}` } };
+  }
+}
+
+/** One subscription's security contacts, as Azure returned them, or the error that prevented reading them. */
+async function readContacts(client: ArmClient, subscriptionId: string, signal?: AbortSignal): Promise<CapturedBody> {
+  const first = `/subscriptions/${subscriptionId}/providers/Microsoft.Security/securityContacts?api-version=${API_VERSIONS.securityContacts}`;
+  const source = `${client.armEndpoint}${first}`;
+  const what = `security contacts of subscription ${subscriptionId}`;
+  const pages: unknown[] = [];
+  let next: string | undefined = first;
+  let pageCount = 0;
+  try {
+    while (next !== undefined) {
+      pageCount += 1;
+      if (pageCount > 1000) return { body: errorBody('NextLinkLoop', `${what}: more than 1000 pages`), source };
+      const result: ArmGetResult = await client.get(next, signal);
+      if (result.status === 404) {
+        const code = isObject(result.body) && isObject(result.body.error) ? result.body.error.code : undefined;
+        // a 404 for the contacts collection means none configured; a missing subscription is an error
+        if (code === 'SubscriptionNotFound') return { body: errorFromResponse(result, what), source };
+        return { body: pageCount === 1 ? { value: [] } : errorFromResponse(result, what), source };
+      }
+      if (result.status < 200 || result.status >= 300) return { body: errorFromResponse(result, what), source };
+      if (result.parseError !== undefined) {
+        return {
+          body: errorBody('InvalidResponseBody', `${what}: the answer is not valid JSON (truncated?) after ${result.attempts} attempts: ${result.parseError}`),
+          source,
+        };
+      }
+      const body = result.body;
+      if (Array.isArray(body)) {
+        if (pageCount === 1) return { body, source };
+        pages.push(...body);
+        break;
+      }
+      if (!isObject(body) || !Array.isArray(body.value)) {
+        return { body: errorBody('UnexpectedResponseShape', `${what}: expected {"value": [...]} or a JSON array`), source };
+      }
+      const nextLink = typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
+      if (pageCount === 1 && nextLink === undefined) return { body, source };
+      pages.push(...body.value);
+      next = nextLink;
+    }
+    return { body: { value: pages }, source };
+  } catch (error) {
+    return { body: errorFromThrown(error, what), source };
+  }
+}
+
+function subscriptionIdOf(item: unknown): string | undefined {
+  return isObject(item) && typeof item.subscriptionId === 'string' ? item.subscriptionId : undefined;
+}
+
+export async function collectCapture(options: CollectOptions = {}): Promise<Capture> {
+  if (options.subscriptionIds?.length && options.managementGroupId !== undefined) {
+    throw new WardError('USAGE', '--subscription and --management-group cannot be combined', { hint: 'choose one scope' });
+  }
+  for (const id of options.subscriptionIds ?? []) {
+    if (!GUID.test(id)) throw new WardError('USAGE', `not a subscription id: ${JSON.stringify(id)}`, { hint: 'subscription ids are GUIDs' });
+  }
+  const concurrency = options.concurrency ?? 16;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new WardError('USAGE', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
+  }
+  const env = options.env ?? {};
+  const endpoints = resolveAzureEndpoints({
+    env,
+    ...(options.cloud === undefined ? {} : { cloud: options.cloud }),
+    ...(options.armEndpoint === undefined ? {} : { armEndpoint: options.armEndpoint }),
+  });
+  const tlsOptions = tlsOptionsWithCa(options.ca);
+  const credential =
+    options.credential ??
+    createAzureCredential({
+      endpoints,
+      env,
+      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+      ...(tlsOptions === undefined ? {} : { tlsOptions }),
+    });
+  const client = createArmClient({
+    credential,
+    armEndpoint: endpoints.armEndpoint,
+    scope: endpoints.scope,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    ...(options.maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs: options.maxRetryDelayMs }),
+    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
+  });
+  const signal = options.signal;
+  const progress = options.onProgress ?? (() => undefined);
+  const securityContacts = new Map<string, CapturedBody>();
+  const listPath = `/subscriptions?api-version=${API_VERSIONS.subscriptions}`;
+  let subscriptions: unknown[];
+  let subscriptionsSource = `${endpoints.armEndpoint}${listPath}`;
+
+  if (options.subscriptionIds?.length) {
+    const ids = [...new Set(options.subscriptionIds.map((id) => id.toLowerCase()))];
+    const read = await mapWithConcurrency(ids, concurrency, (id) => readSubscription(client, id, signal));
+    subscriptions = read.map((entry) => entry.item);
+    read.forEach((entry, index) => {
+      if (entry.error) securityContacts.set(ids[index] ?? '', entry.error);
+    });
+    subscriptionsSource = `${endpoints.armEndpoint}/subscriptions/{${ids.join(',')}}`;
+  } else {
+    progress({ phase: 'subscriptions', done: 0, total: 1 });
+    const all = await listAll(client, listPath, 'listing subscriptions', signal);
+    if (options.managementGroupId !== undefined) {
+      const group = options.managementGroupId;
+      const descendantsPath = `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${API_VERSIONS.managementGroupDescendants}`;
+      const descendants = await listAll(client, descendantsPath, `descendants of management group ${group}`, signal);
+      const inGroup = new Set(
+        descendants
+          .filter((item) => isObject(item) && String(item.type).toLowerCase() === 'microsoft.management/managementgroups/subscriptions')
+          .map((item) => String((item as JsonObject).name).toLowerCase()),
+      );
+      subscriptions = all.filter((item) => inGroup.has(subscriptionIdOf(item)?.toLowerCase() ?? ''));
+      const listed = new Set(subscriptions.map((item) => subscriptionIdOf(item)?.toLowerCase()));
+      const missing = [...inGroup].filter((id) => !listed.has(id));
+      const read = await mapWithConcurrency(missing, concurrency, (id) => readSubscription(client, id, signal));
+      subscriptions.push(...read.map((entry) => entry.item));
+      read.forEach((entry, index) => {
+        if (entry.error) securityContacts.set(missing[index] ?? '', entry.error);
+      });
+      subscriptionsSource = `${endpoints.armEndpoint}${descendantsPath}`;
+    } else {
+      subscriptions = all;
+    }
+    progress({ phase: 'subscriptions', done: 1, total: 1 });
+  }
+
+  const toRead = subscriptions.filter((item) => {
+    const id = subscriptionIdOf(item);
+    const state = isObject(item) && typeof item.state === 'string' ? item.state.toLowerCase() : '';
+    return id !== undefined && GUID.test(id) && !securityContacts.has(id) && !INACTIVE_STATES.has(state);
+  });
+  const total = subscriptions.length;
+  let done = subscriptions.length - toRead.length;
+  progress({ phase: 'contacts', done, total });
+  await mapWithConcurrency(toRead, concurrency, async (item) => {
+    const id = subscriptionIdOf(item) as string;
+    const captured = await readContacts(client, id, signal);
+    securityContacts.set(id, captured);
+    done += 1;
+    const failed = isObject(captured.body) && 'error' in captured.body;
+    progress({ phase: 'contacts', done, total, subscriptionId: id, outcome: failed ? 'error' : 'ok' });
+  });
+  if (signal?.aborted) throw new WardError('AZURE_ERROR', 'the collection was cancelled');
+  return { subscriptions: { body: { value: subscriptions }, source: subscriptionsSource }, securityContacts };
+}
