@@ -1,6 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../cli-context.js';
+import { registerCollect } from './collect.js';
 import { registerControls } from './controls.js';
+import { registerEmulator } from './emulator.js';
+import { registerIac } from './iac.js';
 import { registerQuery } from './query.js';
 import { registerScan } from './scan.js';
 
@@ -12,4 +15,7 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   controls: registerControls,
   scan: registerScan,
   query: registerQuery,
+  collect: registerCollect,
+  emulator: registerEmulator,
+  iac: registerIac,
 };

@@ -1,0 +1,116 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option } from '@commander-js/extra-typings';
+import { WardError } from '../../core/errors.js';
+import { BICEP_INSTALL_HINT, findBicepCompiler } from '../../iac/bicep-compiler.js';
+import { summarizeIacScan, type IacScanResult } from '../../iac/iac-finding.js';
+import { nodeIacHost } from '../../iac/node-iac-host.js';
+import { IAC_REPORTS, type IacReportName } from '../../iac/reports/index.js';
+import { countFilesByFormat, scanIac } from '../../iac/scan-iac.js';
+import { walkIacFiles } from '../../iac/walk-iac-files.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, useColour, type CliContext } from '../cli-context.js';
+import type { RegisterCommand } from './index.js';
+
+const FAIL_ON = ['fail', 'unknown', 'none'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+const HELP = `
+Reads Terraform (.tf, with variable defaults, terraform.tfvars, *.auto.tfvars and --var-file), Terraform
+plan JSON (terraform show -json), ARM templates (.json, comments allowed, --parameters) and Bicep (compiled
+with \`bicep build\` or \`az bicep build\` found on PATH), and judges every security-contact resource:
+  pass     every address in email/emails is a valid email address
+  fail     the address is missing, null, empty or blank, or an address is malformed
+  unknown  the value is known only at deployment (data sources, module outputs, runtime expressions)
+Folders are walked recursively, honouring .gitignore and skipping .terraform/, node_modules/ and .git/.
+
+Exit codes:
+  0  no failing resource (and, with --fail-on unknown, no unknown one)
+  1  a resource fails (--fail-on fail, the default) or fails or is unknown (--fail-on unknown)
+  2  an input error: a path that does not exist, a bad flag or parameters file, no Bicep compiler for
+     .bicep files, or a file that could not be read, parsed or compiled. The other files are still
+     scanned and reported, but the run exits 2 because its result is incomplete, even with --fail-on none.
+Landing-zone warnings (a subscription created without a security contact) and notes never change the exit code.`;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `ward iac [PATH...]`: preventive checks of infrastructure code, for pull requests and pre-commit hooks. */
+export const registerIac: RegisterCommand = (program, context) => {
+  program
+    .command('iac')
+    .description('Check Terraform, plan JSON, ARM and Bicep code for security contacts without a valid email address.')
+    .argument('[paths...]', 'files or folders to scan (default: the current folder)')
+    .addOption(new Option('--format <format>', 'output format (default: table, or by --output extension)').choices(Object.keys(IAC_REPORTS) as IacReportName[]))
+    .option('--output <file>', 'write the report to FILE (a table summary still goes to stdout)')
+    .option('--var-file <file>', 'Terraform variable file (.tfvars or .tfvars.json), repeatable; later files win', collect, [] as string[])
+    .option('--parameters <file>', 'ARM parameters file for templates and Bicep, repeatable; later files win', collect, [] as string[])
+    .addOption(new Option('--fail-on <level>', 'what makes the exit code 1').choices(FAIL_ON).default('fail' as FailOn))
+    .addHelpText('after', HELP)
+    .action(async (paths, options) => {
+      await runIac(context, {
+        paths: paths.length > 0 ? paths : ['.'],
+        format: options.format,
+        output: options.output,
+        varFiles: options.varFile,
+        parameterFiles: options.parameters,
+        failOn: options.failOn,
+      });
+    });
+};
+
+interface IacRunOptions {
+  readonly paths: readonly string[];
+  readonly format: IacReportName | undefined;
+  readonly output: string | undefined;
+  readonly varFiles: readonly string[];
+  readonly parameterFiles: readonly string[];
+  readonly failOn: FailOn;
+}
+
+async function runIac(context: CliContext, options: IacRunOptions): Promise<void> {
+  const { io } = context;
+  const resolve = (file: string): string => path.resolve(io.cwd, file);
+  const files = await walkIacFiles(options.paths, io.cwd);
+  for (const [flag, given] of [['--var-file', options.varFiles], ['--parameters', options.parameterFiles]] as const) {
+    for (const file of given) {
+      if (!(await walkIacFiles([file], io.cwd).catch(() => undefined))) throw new WardError('NOT_FOUND', `${flag}: no such file: ${file}`);
+    }
+  }
+  let compileBicep;
+  if ((countFilesByFormat(files).get('bicep') ?? 0) > 0) {
+    const compiler = await findBicepCompiler(io.env);
+    if (!compiler) throw new WardError('IAC_INVALID', 'found .bicep files but no Bicep compiler (`bicep` or `az`) on PATH', { hint: BICEP_INSTALL_HINT });
+    compileBicep = compiler.compile;
+  }
+  const result = await scanIac(files, {
+    host: nodeIacHost(io.cwd, compileBicep),
+    options: { varFiles: options.varFiles.map(resolve), parameterFiles: options.parameterFiles.map(resolve) },
+    cache: new Map(),
+  });
+  const format = options.format ?? formatForOutput(options.output);
+  const report = IAC_REPORTS[format](result, { colour: options.output === undefined && useColour(io), toolVersion: '0.1.0' });
+  if (options.output === undefined) io.stdout.write(report);
+  else {
+    await writeFile(resolve(options.output), report, 'utf8');
+    io.stdout.write(format === 'table' ? `report written to ${options.output}\n` : IAC_REPORTS.table(result, { colour: useColour(io), toolVersion: '0.1.0' }));
+  }
+  context.exitCode = iacExitCode(result, options.failOn);
+}
+
+/** 2 when any input could not be read (never hidden), else 1 when the --fail-on level is reached, else 0. */
+export function iacExitCode(result: IacScanResult, failOn: FailOn): number {
+  const summary = summarizeIacScan(result);
+  if (summary.errors > 0) return EXIT_ERROR;
+  if (failOn === 'none') return EXIT_OK;
+  if (summary.fail > 0 || (failOn === 'unknown' && summary.unknown > 0)) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+function formatForOutput(output: string | undefined): IacReportName {
+  if (output === undefined) return 'table';
+  if (/\.sarif(?:\.json)?$/i.test(output)) return 'sarif';
+  if (/\.xml$/i.test(output)) return 'junit';
+  if (/\.json$/i.test(output)) return 'json';
+  return 'table';
+}

@@ -1,0 +1,103 @@
+import type { SourcePosition } from './source-position.js';
+
+/**
+ * hcl2json returns no positions, so lines come from the source text: a block header is found by its
+ * labels and an attribute by its name at the block's own nesting depth. Strings, comments and heredocs
+ * are skipped, so a `{` inside them never shifts the depth.
+ */
+export interface HclBlockLines {
+  /** Where the block header starts (the `resource` keyword). */
+  readonly header: SourcePosition;
+  /** Top-level attributes of the block (name -> first position). */
+  readonly attributes: ReadonlyMap<string, SourcePosition>;
+}
+
+const IDENT = '[A-Za-z_][A-Za-z0-9_-]*';
+
+/** Every block `keyword "label1" "label2" {` in source order, with its top-level attribute positions. */
+export function findHclBlocks(text: string, keyword: string, firstLabel: string): Array<{ name: string } & HclBlockLines> {
+  const header = new RegExp(`^([ \\t]*)${keyword}[ \\t]+"?${escapeRegExp(firstLabel)}"?[ \\t]+"?(${IDENT})"?[ \\t]*\\{`, 'gm');
+  const lines = text.split('\n');
+  const lineStarts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    lineStarts.push(offset);
+    offset += line.length + 1;
+  }
+  const blocks: Array<{ name: string } & HclBlockLines> = [];
+  for (const match of text.matchAll(header)) {
+    const start = match.index ?? 0;
+    const lineNumber = lineOf(lineStarts, start);
+    blocks.push({
+      name: match[2] ?? '',
+      header: { line: lineNumber, column: (match[1]?.length ?? 0) + 1 },
+      attributes: scanAttributes(lines, lineNumber - 1, start + match[0].length - (lineStarts[lineNumber - 1] ?? 0)),
+    });
+  }
+  return blocks;
+}
+
+function lineOf(lineStarts: readonly number[], offset: number): number {
+  let line = 0;
+  while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? Infinity) <= offset) line++;
+  return line + 1;
+}
+
+/** Walks from just after the block's `{` to its matching `}`, recording attributes at depth 1. */
+function scanAttributes(lines: readonly string[], firstLine: number, firstColumn: number): Map<string, SourcePosition> {
+  const attributes = new Map<string, SourcePosition>();
+  let depth = 1;
+  let heredoc: string | undefined;
+  let inBlockComment = false;
+  for (let index = firstLine; index < lines.length && depth > 0; index++) {
+    const line = lines[index] ?? '';
+    if (heredoc !== undefined) {
+      if (line.trim() === heredoc) heredoc = undefined;
+      continue;
+    }
+    const from = index === firstLine ? firstColumn : 0;
+    if (depth === 1 && !inBlockComment && index !== firstLine) {
+      const attribute = new RegExp(`^([ \\t]*)(${IDENT})[ \\t]*=(?!=)`).exec(line);
+      if (attribute?.[2] && !attributes.has(attribute[2])) {
+        attributes.set(attribute[2], { line: index + 1, column: (attribute[1]?.length ?? 0) + 1 });
+      }
+    }
+    let inString = false;
+    for (let i = from; i < line.length; i++) {
+      const char = line[i];
+      if (inBlockComment) {
+        if (char === '*' && line[i + 1] === '/') {
+          inBlockComment = false;
+          i++;
+        }
+        continue;
+      }
+      if (inString) {
+        if (char === '\\') i++;
+        else if (char === '"') inString = false;
+        continue;
+      }
+      if (char === '"') inString = true;
+      else if (char === '#' || (char === '/' && line[i + 1] === '/')) break;
+      else if (char === '/' && line[i + 1] === '*') {
+        inBlockComment = true;
+        i++;
+      } else if (char === '<' && line[i + 1] === '<') {
+        const marker = /^<<-?([A-Za-z_][A-Za-z0-9_]*)/.exec(line.slice(i));
+        if (marker?.[1]) {
+          heredoc = marker[1];
+          break;
+        }
+      } else if (char === '{') depth++;
+      else if (char === '}') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+  }
+  return attributes;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,23 @@
+import { summarizeIacScan } from '../iac-finding.js';
+import type { IacReport } from './iac-report.js';
+
+/** `{"findings": [...], "warnings": [...], "errors": [...], "summary": {...}}`, one JSON document. */
+export const jsonReport: IacReport = (result) => {
+  const document = {
+    findings: result.findings.map((finding) => ({
+      file: finding.file,
+      line: finding.line,
+      ...(finding.column === undefined ? {} : { column: finding.column }),
+      resource: finding.resource,
+      controlId: finding.controlId,
+      status: finding.status,
+      message: finding.message,
+      ...(finding.severity === undefined ? {} : { severity: finding.severity }),
+      ...(finding.notes && finding.notes.length > 0 ? { notes: finding.notes } : {}),
+    })),
+    warnings: result.warnings,
+    errors: result.errors,
+    summary: summarizeIacScan(result),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+};

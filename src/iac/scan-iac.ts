@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { IAC_FORMATS } from './formats/index.js';
+import type { IacFormatName, IacInputError, IacScanResult } from './iac-finding.js';
+import { mergeIacResults } from './iac-finding.js';
+import type { IacFormat, IacScanContext, IacSourceFile } from './iac-format.js';
+
+const READ_CONCURRENCY = 32;
+
+/**
+ * Runs every format over `files` (absolute paths, as walked). Each file goes to the first format whose
+ * path test (and content test, for formats sharing `.json`) accepts it; JSON that is neither a plan nor
+ * a template is skipped silently. Results come back sorted by file and line.
+ */
+export async function scanIac(files: readonly string[], context: IacScanContext, formats: Readonly<Record<string, IacFormat>> = IAC_FORMATS): Promise<IacScanResult> {
+  const registry = Object.values(formats);
+  const direct = new Map<IacFormat, string[]>();
+  const sniffed: string[] = [];
+  for (const file of files) {
+    const candidates = registry.filter((format) => format.matchesPath(file));
+    const only = candidates[0];
+    if (candidates.length === 1 && only && !only.matchesText) direct.set(only, [...(direct.get(only) ?? []), file]);
+    else if (candidates.length > 0) sniffed.push(file);
+  }
+  const parts: IacScanResult[] = [];
+  const readErrors: IacInputError[] = [];
+  const read = async (batch: readonly string[]): Promise<IacSourceFile[]> => {
+    const loaded = await mapLimited(batch, READ_CONCURRENCY, async (file) => {
+      try {
+        return { path: file, displayPath: context.host.displayPath(file), text: stripBom(await context.host.readText(file)) };
+      } catch (error) {
+        readErrors.push({ file: context.host.displayPath(file), message: `cannot read file: ${(error as Error).message}` });
+        return undefined;
+      }
+    });
+    return loaded.filter((file): file is IacSourceFile => file !== undefined);
+  };
+
+  // formats that need no compiler go first, so a missing Bicep compiler is reported after nothing is wasted
+  for (const format of registry) {
+    const paths = direct.get(format);
+    if (!paths || paths.length === 0) continue;
+    if (format.grouping === 'file') {
+      for (let start = 0; start < paths.length; start += READ_CONCURRENCY) parts.push(await format.evaluate(await read(paths.slice(start, start + READ_CONCURRENCY)), context));
+      continue;
+    }
+    for (const group of groupByDirectory(paths)) parts.push(await format.evaluate(await read(group), context));
+  }
+  for (let start = 0; start < sniffed.length; start += READ_CONCURRENCY) {
+    const byFormat = new Map<IacFormat, IacSourceFile[]>();
+    for (const file of await read(sniffed.slice(start, start + READ_CONCURRENCY))) {
+      const format = registry.find((candidate) => candidate.matchesPath(file.path) && (!candidate.matchesText || candidate.matchesText(file.text)));
+      if (format) byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
+    }
+    for (const [format, batch] of byFormat) parts.push(await format.evaluate(batch, context));
+  }
+  const merged = mergeIacResults(parts);
+  return {
+    findings: [...merged.findings].sort(byPosition),
+    warnings: [...merged.warnings].sort(byPosition),
+    errors: [...readErrors, ...merged.errors].sort(byPosition),
+    filesScanned: merged.filesScanned,
+  };
+}
+
+/** Which format would read each path by name alone (the CLI uses it to fail fast on Bicep). */
+export function countFilesByFormat(files: readonly string[], formats: Readonly<Record<string, IacFormat>> = IAC_FORMATS): Map<IacFormatName, number> {
+  const counts = new Map<IacFormatName, number>();
+  for (const file of files) {
+    const format = Object.values(formats).find((candidate) => candidate.matchesPath(file));
+    if (format) counts.set(format.name, (counts.get(format.name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function groupByDirectory(paths: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const file of paths) {
+    const directory = path.dirname(file);
+    groups.set(directory, [...(groups.get(directory) ?? []), file]);
+  }
+  return [...groups.values()];
+}
+
+type Positioned = { readonly file: string; readonly line?: number; readonly column?: number };
+
+function byPosition(a: Positioned, b: Positioned): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
