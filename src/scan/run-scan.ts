@@ -1,5 +1,6 @@
 import { coveredAssets } from '../core/engine/covered-assets.js';
 import { evaluateCheck, type CheckOutcome } from '../core/engine/evaluate-check.js';
+import { failureExplainer } from '../core/engine/explain-failure.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
 import { executeQuery } from '../core/query/execute-query.js';
 import { replaceInventory } from '../store/inventory-repository.js';
@@ -41,7 +42,7 @@ export async function evaluateControls(client: SqlClient, controls: readonly Con
   for (const control of controls) {
     for (const check of control.checks) {
       const outcome = await runCheckQuery(client, check.query, check.file, check.rootField);
-      findings.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome));
+      findings.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome, failureExplainer(check, inventory)));
     }
   }
   return findings;

@@ -19,7 +19,10 @@ function readBody(path: string, displayPath: string): CapturedBody {
  * by normaliseCapture, so that live and offline data take one path.
  */
 export function readCaptureDir(directory: string, cwd = process.cwd()): Capture {
-  const display = (path: string): string => relative(cwd, path) || '.';
+  const display = (path: string): string => {
+    const shown = relative(cwd, path);
+    return shown.startsWith('..') ? path : shown || '.';
+  };
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
     throw new WardError('CAPTURE_INVALID', `capture directory ${display(directory)} does not exist`, {
       hint: 'pass a directory holding subscriptions.json (write one with `ward collect --out DIR`)',

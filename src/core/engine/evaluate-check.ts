@@ -23,7 +23,13 @@ export const INACTIVE_STATES: ReadonlySet<string> = new Set(['Disabled', 'Delete
  * inactive → skipped; read error → error; query failure → error; then the expectation.
  * `eq []` judges asset by asset (what the query returns fails); any other expectation judges the whole set.
  */
-export function evaluateCheck(control: Control, check: Check, assets: readonly CoveredAsset[], outcome: CheckOutcome): Finding[] {
+export function evaluateCheck(
+  control: Control,
+  check: Check,
+  assets: readonly CoveredAsset[],
+  outcome: CheckOutcome,
+  explain: (assetId: string) => string | undefined = () => undefined,
+): Finding[] {
   const returned = new Set<string>();
   if (outcome.ok) for (const item of outcome.items) if (typeof item.id === 'string') returned.add(item.id);
   const perAsset = check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
@@ -42,7 +48,11 @@ export function evaluateCheck(control: Control, check: Check, assets: readonly C
     if (asset.state && INACTIVE_STATES.has(asset.state)) return finding('skipped', `subscription is ${asset.state}: not evaluated`);
     if (asset.readError) return finding('error', `could not read the data: ${asset.readError.code}: ${asset.readError.message}`);
     if (!outcome.ok) return finding('error', `the check could not run: ${outcome.message}`);
-    if (perAsset) return returned.has(asset.id) ? finding('fail', check.name) : finding('pass', `not returned by: ${check.name}`);
+    if (perAsset) {
+      if (!returned.has(asset.id)) return finding('pass', `not returned by: ${check.name}`);
+      const why = explain(asset.id);
+      return finding('fail', why ? `${check.name}: ${why}` : check.name);
+    }
     return setVerdict
       ? finding('pass', `the check's result meets \`${check.expect.source}\``)
       : finding('fail', `the check returned ${outcome.items.length} result(s), expected \`${check.expect.source}\``);
