@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { registerCollect } from './collect.js';
 import { registerControls } from './controls.js';
 import { registerEmulator } from './emulator.js';
+import { registerIac } from './iac.js';
 import { registerQuery } from './query.js';
 import { registerScan } from './scan.js';
 
@@ -16,4 +17,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   query: registerQuery,
   collect: registerCollect,
   emulator: registerEmulator,
+  iac: registerIac,
 };
