@@ -138,7 +138,7 @@ class TemplateWalker {
       const template = property(properties, 'template');
       if (template?.type === 'object') {
         const inner = getNodeValue(property(property(properties, 'expressionEvaluationOptions'), 'scope') ?? template) === 'inner';
-        const nestedScope = inner ? scopeOf(template, this.nestedParameterValues(properties, scope), scope) : scope;
+        const nestedScope = inner ? scopeOf(template, this.nestedParameterValues(properties, scope, displayName), scope) : scope;
         this.walkTemplate(template, nestedScope, [...deployments, displayName]);
       }
     }
@@ -146,16 +146,17 @@ class TemplateWalker {
   }
 
   /** Inner-scope nested templates get their parameters from `properties.parameters`, evaluated outside. */
-  private nestedParameterValues(properties: Node | undefined, outer: ExpressionScope): Map<string, ArmParameterValue> {
+  private nestedParameterValues(properties: Node | undefined, outer: ExpressionScope, deployment: string): Map<string, ArmParameterValue> {
     const values = new Map<string, ArmParameterValue>();
+    const where = `deployment '${deployment}'`;
     for (const [name, given] of objectEntries(property(properties, 'parameters'))) {
       const valueNode = property(given, 'value');
       if (valueNode === undefined) {
-        values.set(name, { reference: true, source: `nested deployment parameter ${name}` });
+        values.set(name, { reference: true, source: `a reference in ${where}` });
         continue;
       }
       const resolved = resolveNode(valueNode, outer);
-      values.set(name, resolved.known ? { value: resolved.value, source: resolved.source ?? `nested deployment parameter ${name}` } : { reference: true, source: resolved.reason });
+      values.set(name, resolved.known ? { value: resolved.value, source: resolved.source ? `${where}, ${resolved.source}` : where } : { reference: true, source: `${where}: ${resolved.reason}` });
     }
     return values;
   }

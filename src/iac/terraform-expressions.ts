@@ -19,7 +19,6 @@ export function resolveTerraformValue(value: unknown, scope: TerraformScope): Re
   const only = parts.length === 1 ? parts[0] : undefined;
   if (only !== undefined && only.kind === 'expression') return resolveExpression(only.text, scope);
   let result = '';
-  let source: string | undefined;
   for (const part of parts) {
     if (part.kind === 'literal') {
       result += part.text;
@@ -32,9 +31,8 @@ export function resolveTerraformValue(value: unknown, scope: TerraformScope): Re
     if (piece === null || piece === undefined) return unknownValue(`\${${part.text}} is null inside a string template`);
     if (typeof piece === 'object') return unknownValue(`\${${part.text}} is not a string inside a string template`);
     result += String(piece);
-    source ??= resolved.source;
   }
-  return knownValue(result, source);
+  return knownValue(result);
 }
 
 type TemplatePart = { kind: 'literal' | 'expression' | 'directive'; text: string };
