@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../cli-context.js';
 import { registerCollect } from './collect.js';
 import { registerControls } from './controls.js';
+import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
 import { registerQuery } from './query.js';
@@ -14,6 +15,7 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   controls: registerControls,
   scan: registerScan,
+  demo: registerDemo,
   query: registerQuery,
   collect: registerCollect,
   emulator: registerEmulator,
