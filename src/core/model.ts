@@ -156,4 +156,40 @@ export interface Finding {
   /** Why, in a sentence a person can act on. */
   readonly reason: string;
   readonly severity: Severity;
+  /** Set when an exception changed the verdict (or an expired one no longer does): the status the check gave. */
+  readonly originalStatus?: FindingStatus;
+  /** The check's own reason, when `reason` was rewritten to explain an exception. */
+  readonly originalReason?: string;
+  /** The exception that turns this failure into `excepted` (only `fail` findings are ever excepted). */
+  readonly exception?: FindingException;
+  /** An exception that covered this finding but has expired: the finding counts as a failure again. */
+  readonly expiredException?: FindingException;
+  /** When ward first saw this finding and when its status last changed (filled by `ward findings`). */
+  readonly history?: FindingHistorySummary;
+}
+
+/** The part of a risk-acceptance exception a finding carries. `expires` is a date (YYYY-MM-DD, valid through that day, UTC). */
+export interface FindingException {
+  readonly id: string;
+  readonly owner: string;
+  readonly reason: string;
+  readonly expires: string;
+}
+
+/** A risk acceptance: a failing (control, asset) accepted by an owner until an expiry date. */
+export interface ExceptionRecord extends FindingException {
+  readonly controlId: string;
+  /** An ARM id, or a prefix ending in `*` (`/subscriptions/*`, `/subscriptions/0000*`); matched case-insensitively. */
+  readonly assetId: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export interface FindingHistorySummary {
+  /** ISO times of complete scans. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly lastChanged: string;
+  /** Number of status changes since first seen. */
+  readonly changes: number;
 }

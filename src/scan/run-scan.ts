@@ -1,8 +1,10 @@
 import { coveredAssets } from '../core/engine/covered-assets.js';
+import { applyExceptions } from '../core/engine/apply-exceptions.js';
 import { evaluateCheck, type CheckOutcome } from '../core/engine/evaluate-check.js';
 import { failureExplainer } from '../core/engine/explain-failure.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
 import { executeQuery } from '../core/query/execute-query.js';
+import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { beginScan, completeScan, failScan, insertFindings, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
@@ -60,7 +62,10 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   try {
     return await store.transaction(async (tx) => {
       await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: 'all' });
-      const findings = await evaluateControls(tx, controls, inventory);
+      const evaluated = await evaluateControls(tx, controls, inventory);
+      // exceptions apply as of the scan's start; lapsed ones are logged once, in the same transaction
+      const findings = applyExceptions(evaluated, await listExceptions(tx), startedAt);
+      await recordExpiredExceptions(tx, startedAt, { actor: 'ward', source: `scan:${scanId}` });
       await insertFindings(tx, scanId, findings);
       const finishedAt = now();
       const summary = summariseFindings(findings);

@@ -71,4 +71,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX findings_control_asset ON findings (control_id, asset_id);
     `,
   },
+  {
+    version: 2,
+    name: 'exceptions and their audit trail',
+    sql: `
+      CREATE TABLE exceptions (
+        id text PRIMARY KEY,
+        control_id text NOT NULL,
+        asset_id text NOT NULL,
+        owner text NOT NULL,
+        reason text NOT NULL,
+        expires text NOT NULL CHECK (expires ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL
+      );
+      CREATE INDEX exceptions_control ON exceptions (control_id);
+      CREATE TABLE exception_events (
+        id serial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL CHECK (action IN ('add', 'update', 'remove', 'expire')),
+        exception_id text NOT NULL,
+        source text,
+        exception jsonb NOT NULL
+      );
+      CREATE INDEX exception_events_exception ON exception_events (exception_id);
+    `,
+  },
 ];

@@ -78,6 +78,19 @@ export async function failScan(client: SqlClient, scanId: number, finishedAt: Da
   await client.query("UPDATE scans SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1", [scanId, finishedAt, error]);
 }
 
+/** What a finding carries beyond the columns: the exception state (null when there is none). */
+type FindingDetails = Pick<Finding, 'originalStatus' | 'originalReason' | 'exception' | 'expiredException'>;
+
+function findingDetails(f: Finding): FindingDetails | null {
+  if (f.originalStatus === undefined && f.exception === undefined && f.expiredException === undefined) return null;
+  const details: { -readonly [K in keyof FindingDetails]: FindingDetails[K] } = {};
+  if (f.originalStatus !== undefined) details.originalStatus = f.originalStatus;
+  if (f.originalReason !== undefined) details.originalReason = f.originalReason;
+  if (f.exception !== undefined) details.exception = f.exception;
+  if (f.expiredException !== undefined) details.expiredException = f.expiredException;
+  return details;
+}
+
 /** Inserts findings set-wise (one statement per 5,000 rows). */
 export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[]): Promise<void> {
   const chunk = 5000;
@@ -90,11 +103,12 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
       status: f.status,
       reason: f.reason,
       severity: f.severity,
+      details: findingDetails(f),
     }));
     await client.query(
-      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity)
-       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity
-       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text)`,
+      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details)
+       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity, r.details
+       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text, details jsonb)`,
       [scanId, JSON.stringify(rows)],
     );
   }
@@ -111,10 +125,26 @@ export async function getScan(client: SqlClient, scanId: number): Promise<ScanRo
 }
 
 export async function findingsOfScan(client: SqlClient, scanId: number): Promise<Finding[]> {
-  const { rows } = await client.query<{
-    control_id: string; check_id: string; asset_id: string; asset_name: string | null; status: FindingStatus; reason: string; severity: Finding['severity'];
-  }>('SELECT control_id, check_id, asset_id, asset_name, status, reason, severity FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id', [scanId]);
-  return rows.map((r) => ({
+  const { rows } = await client.query<FindingRow>(
+    'SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id',
+    [scanId],
+  );
+  return rows.map(toFinding);
+}
+
+interface FindingRow {
+  control_id: string;
+  check_id: string;
+  asset_id: string;
+  asset_name: string | null;
+  status: FindingStatus;
+  reason: string;
+  severity: Finding['severity'];
+  details: FindingDetails | null;
+}
+
+function toFinding(r: FindingRow): Finding {
+  return {
     controlId: r.control_id,
     checkId: r.check_id,
     assetId: r.asset_id,
@@ -122,5 +152,21 @@ export async function findingsOfScan(client: SqlClient, scanId: number): Promise
     status: r.status,
     reason: r.reason,
     severity: r.severity,
-  }));
+    ...(r.details ?? {}),
+  };
+}
+
+/** Complete scans, oldest first. */
+export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
+  const { rows } = await client.query<ScanRecord>(
+    "SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE status = 'complete' ORDER BY id",
+  );
+  return rows.map(toScanRow);
+}
+
+export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
+  const { rows } = await client.query<ScanRecord>(
+    "SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+  );
+  return rows[0] ? toScanRow(rows[0]) : undefined;
 }
