@@ -1,0 +1,207 @@
+/**
+ * The bodies remediation PUTs, built from what a subscription already has. Pure.
+ *
+ * The main request writes the `default` contact in 2023-12-01-preview (the only name that version accepts). It keeps
+ * what is there and adds the requested addresses:
+ *
+ * - emails: the addresses of EVERY contact of the subscription (the `default` contact's first, then the others in
+ *   inventory order), then the new ones; split on `;` and `,`, deduplicated case-insensitively (first spelling
+ *   kept), joined by `;` as the API documents.
+ * - phone: the `default` contact's phone; without one, the first non-empty phone of another contact.
+ * - notificationsByRole / notificationsSources: the `default` contact's settings, carried over to the 2023 form;
+ *   without a `default` contact, the legacy contacts' settings; without any, ward's defaults (owners notified,
+ *   alerts of severity High and above).
+ * - isEnabled: true.
+ *
+ * Carrying older shapes over to 2023:
+ * - 2017 `alertNotifications: "On"`  → notificationsSources [{sourceType: "Alert", minimalSeverity: "High"}]
+ *   (2017 had no severity threshold: it mailed high-severity alerts, so High keeps the behaviour); `"Off"` → [].
+ * - 2017 `alertsToAdmins: "On"`/`"Off"` → notificationsByRole {state: "On"/"Off", roles: ["Owner"]} (2017
+ *   "admins" were the subscription owners; keeping "Owner" in the list with state Off preserves the choice).
+ * - 2020 `alertNotifications {state: "On", minimalSeverity: S}` → [{sourceType: "Alert", minimalSeverity: S}]
+ *   (S defaults to High when absent); state "Off" → []. 2020 notificationsByRole is the same object in 2023.
+ * - 2023 notificationsSources are kept verbatim (AttackPath sources included).
+ * Legacy contacts that disagree: alerts are On if any had them On (the merged `default` now addresses all their
+ * recipients; dropping alerts for them would be a regression), likewise for notifying owners.
+ */
+import { dedupeEmailAddresses, splitEmailAddresses } from '../email-addresses.js';
+import type { SecurityContactRecord } from '../model.js';
+
+export const CURRENT_CONTACT_API_VERSION = '2023-12-01-preview';
+export const LEGACY_CONTACT_API_VERSION = '2017-08-01-preview';
+export const DEFAULT_CONTACT_NAME = 'default';
+
+export interface RoleNotifications {
+  readonly state: string;
+  readonly roles: readonly string[];
+}
+
+export type NotificationSourceBody = Readonly<Record<string, unknown>> & { readonly sourceType: string };
+
+export interface ContactProperties2023 {
+  readonly emails: string;
+  readonly phone?: string;
+  readonly isEnabled: boolean;
+  readonly notificationsByRole: RoleNotifications;
+  readonly notificationsSources: readonly NotificationSourceBody[];
+}
+
+export interface ContactBody2023 {
+  readonly properties: ContactProperties2023;
+}
+
+export interface ContactProperties2017 {
+  readonly email: string;
+  readonly phone?: string;
+  readonly alertNotifications: 'On' | 'Off';
+  readonly alertsToAdmins: 'On' | 'Off';
+}
+
+export interface ContactBody2017 {
+  readonly properties: ContactProperties2017;
+}
+
+export const DEFAULT_ROLE_NOTIFICATIONS: RoleNotifications = { state: 'On', roles: ['Owner'] };
+export const DEFAULT_NOTIFICATION_SOURCES: readonly NotificationSourceBody[] = [{ sourceType: 'Alert', minimalSeverity: 'High' }];
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function propertiesOf(contact: SecurityContactRecord): Json {
+  const raw = contact.raw;
+  return isObject(raw) && isObject(raw.properties) ? raw.properties : {};
+}
+
+/** A contact's notification settings in the 2023 form; undefined where the contact says nothing. */
+export interface CarriedSettings {
+  readonly notificationsByRole?: RoleNotifications;
+  readonly notificationsSources?: readonly NotificationSourceBody[];
+  readonly phone?: string;
+}
+
+function onOff(value: unknown): 'On' | 'Off' | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.toLowerCase() === 'on') return 'On';
+  if (value.toLowerCase() === 'off') return 'Off';
+  return undefined;
+}
+
+function roleNotifications(value: unknown): RoleNotifications | undefined {
+  if (!isObject(value)) return undefined;
+  const state = typeof value.state === 'string' ? value.state : 'On';
+  const roles = Array.isArray(value.roles) ? value.roles.filter((role): role is string => typeof role === 'string') : [];
+  return { state, roles };
+}
+
+/** What one contact, in whichever api-version shape it came, says about notifications, in the 2023 form. */
+export function carriedSettings(contact: SecurityContactRecord): CarriedSettings {
+  const properties = propertiesOf(contact);
+  const out: { notificationsByRole?: RoleNotifications; notificationsSources?: NotificationSourceBody[]; phone?: string } = {};
+  if (typeof properties.phone === 'string') out.phone = properties.phone;
+  const byRole = roleNotifications(properties.notificationsByRole);
+  if (byRole) out.notificationsByRole = byRole;
+  if (Array.isArray(properties.notificationsSources)) {
+    out.notificationsSources = properties.notificationsSources.filter(
+      (source): source is NotificationSourceBody => isObject(source) && typeof source.sourceType === 'string',
+    );
+  } else if (isObject(properties.alertNotifications)) {
+    const state = onOff(properties.alertNotifications.state);
+    const severity = typeof properties.alertNotifications.minimalSeverity === 'string' ? properties.alertNotifications.minimalSeverity : 'High';
+    if (state === 'On') out.notificationsSources = [{ sourceType: 'Alert', minimalSeverity: severity }];
+    else if (state === 'Off') out.notificationsSources = [];
+  } else {
+    const state = onOff(properties.alertNotifications);
+    if (state === 'On') out.notificationsSources = [{ sourceType: 'Alert', minimalSeverity: 'High' }];
+    else if (state === 'Off') out.notificationsSources = [];
+  }
+  if (!out.notificationsByRole) {
+    const toAdmins = onOff(properties.alertsToAdmins);
+    if (toAdmins) out.notificationsByRole = { state: toAdmins, roles: ['Owner'] };
+  }
+  return out;
+}
+
+export function isDefaultContact(contact: SecurityContactRecord): boolean {
+  return contact.name.toLowerCase() === DEFAULT_CONTACT_NAME;
+}
+
+const hasAlertSource = (sources: readonly NotificationSourceBody[] | undefined): boolean =>
+  sources?.some((source) => source.sourceType === 'Alert') ?? false;
+
+/** Every address of every contact, `default` first. */
+export function existingAddresses(contacts: readonly SecurityContactRecord[]): string[] {
+  const ordered = [...contacts.filter(isDefaultContact), ...contacts.filter((contact) => !isDefaultContact(contact))];
+  return dedupeEmailAddresses(ordered.flatMap((contact) => splitEmailAddresses(contact.email)));
+}
+
+export interface MergedContact {
+  readonly body: ContactBody2023;
+  /** Things a person should know about the result (alerts off, invalid addresses kept…). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The 2023 body of the `default` contact for a subscription whose contacts are `contacts`, with `addresses`
+ * (already validated) added. See the module comment for the rules.
+ */
+export function mergeDefaultContact(contacts: readonly SecurityContactRecord[], addresses: readonly string[]): MergedContact {
+  const primary = contacts.find(isDefaultContact);
+  const others = contacts.filter((contact) => !isDefaultContact(contact)).map(carriedSettings);
+  const mine = primary ? carriedSettings(primary) : {};
+  const notes: string[] = [];
+
+  const emails = dedupeEmailAddresses([...existingAddresses(contacts), ...addresses]);
+
+  const byRole =
+    mine.notificationsByRole ??
+    others.find((settings) => settings.notificationsByRole?.state === 'On')?.notificationsByRole ??
+    others.find((settings) => settings.notificationsByRole)?.notificationsByRole ??
+    DEFAULT_ROLE_NOTIFICATIONS;
+
+  const sources =
+    mine.notificationsSources ??
+    others.find((settings) => hasAlertSource(settings.notificationsSources))?.notificationsSources ??
+    others.find((settings) => settings.notificationsSources)?.notificationsSources ??
+    DEFAULT_NOTIFICATION_SOURCES;
+  if (!hasAlertSource(sources)) {
+    notes.push('alert notifications are off in the existing settings and stay off: the addresses will not be mailed about alerts until an Alert notification source is turned on');
+  }
+
+  const phone = mine.phone ?? others.find((settings) => settings.phone !== undefined && settings.phone !== '')?.phone;
+
+  const properties: ContactProperties2023 = {
+    emails: emails.join(';'),
+    ...(phone === undefined ? {} : { phone }),
+    isEnabled: true,
+    notificationsByRole: { state: byRole.state, roles: [...byRole.roles] },
+    notificationsSources: sources.map((source) => ({ ...source })),
+  };
+  return { body: { properties }, notes };
+}
+
+/** Contacts other than `default` that hold no address: the seed check flags them (`email: ""` or missing). */
+export function legacyContactsWithoutAddress(contacts: readonly SecurityContactRecord[]): SecurityContactRecord[] {
+  return contacts.filter((contact) => !isDefaultContact(contact) && splitEmailAddresses(contact.email).length === 0);
+}
+
+/**
+ * The 2017-08-01-preview body that gives a legacy contact an address and keeps its other fields. 2017 `email`
+ * holds one address, so the first requested address is used. 2017 requires alertNotifications and alertsToAdmins:
+ * where the contact does not say, they are On (what the portal sets).
+ */
+export function legacyContactBody(contact: SecurityContactRecord, address: string): ContactBody2017 {
+  const properties = propertiesOf(contact);
+  const carried = carriedSettings(contact);
+  const alertNotifications =
+    onOff(properties.alertNotifications) ??
+    (carried.notificationsSources === undefined ? 'On' : hasAlertSource(carried.notificationsSources) ? 'On' : 'Off');
+  const alertsToAdmins = onOff(properties.alertsToAdmins) ?? onOff(carried.notificationsByRole?.state) ?? 'On';
+  return {
+    properties: {
+      email: address,
+      ...(typeof properties.phone === 'string' ? { phone: properties.phone } : {}),
+      alertNotifications,
+      alertsToAdmins,
+    },
+  };
+}
