@@ -98,4 +98,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX exception_events_exception ON exception_events (exception_id);
     `,
   },
+  {
+    version: 3,
+    name: 'remediation runs and the before-state of every change',
+    sql: `
+      CREATE TABLE remediation_runs (
+        id serial PRIMARY KEY,
+        control_id text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        status text NOT NULL CHECK (status IN ('running', 'complete', 'stopped', 'failed', 'rolled-back', 'rollback-failed')),
+        arm_endpoint text NOT NULL,
+        addresses text[] NOT NULL,
+        options jsonb NOT NULL DEFAULT '{}'::jsonb,
+        message text
+      );
+      CREATE TABLE remediation_changes (
+        run_id integer NOT NULL REFERENCES remediation_runs(id) ON DELETE CASCADE,
+        seq integer NOT NULL,
+        batch integer NOT NULL,
+        asset_id text NOT NULL,
+        contact_name text NOT NULL,
+        method text NOT NULL CHECK (method IN ('PUT', 'DELETE')),
+        path text NOT NULL,
+        api_version text NOT NULL,
+        request_body jsonb,
+        before_exists boolean,
+        before_body jsonb,
+        after_body jsonb,
+        status text NOT NULL CHECK (status IN ('pending', 'applied', 'failed', 'rolled-back', 'rollback-failed')),
+        error text,
+        applied_at timestamptz,
+        rolled_back_at timestamptz,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE INDEX remediation_changes_asset ON remediation_changes (asset_id);
+    `,
+  },
 ];
