@@ -4,7 +4,6 @@
  * are not JSON (truncated), 429 honoured through Retry-After, keep-alive connections, and optional extra trusted
  * CAs for in-process clients of the emulator (NODE_EXTRA_CA_CERTS is read only at process start).
  */
-import tls from 'node:tls';
 import type { TokenCredential } from '@azure/identity';
 import {
   RestError,
@@ -15,9 +14,9 @@ import {
   createPipelineRequest,
   decompressResponsePolicy,
   proxyPolicy,
+  agentPolicy,
   retryPolicy,
   setClientRequestIdPolicy,
-  tlsPolicy,
   userAgentPolicy,
   type PipelinePolicy,
   type PipelineRequest,
@@ -25,6 +24,9 @@ import {
   type RetryStrategy,
   type TlsSettings,
 } from '@azure/core-rest-pipeline';
+import type { Agent } from 'node:https';
+import tls from 'node:tls';
+import { createTrustedAgent } from './trusted-agent.js';
 
 export interface ArmClientOptions {
   readonly credential: TokenCredential;
@@ -56,11 +58,16 @@ export interface ArmGetResult {
 
 export interface ArmClient {
   readonly armEndpoint: string;
-  readonly tlsOptions: TlsSettings | undefined;
+  /** The agent trusting the extra CAs, if any (share it with the credential). */
+  readonly agent: Agent | undefined;
   /** GET a path (`/subscriptions?api-version=…`) or an absolute URL on the ARM endpoint (a nextLink). */
   get(pathOrUrl: string, signal?: AbortSignal): Promise<ArmGetResult>;
 }
 
+/**
+ * TLS settings trusting Node's roots plus extra CAs, for pipelines built elsewhere. Prefer `createTrustedAgent`
+ * (./trusted-agent.ts): settings like these make Node build a TLS context on every new connection.
+ */
 export function tlsOptionsWithCa(ca: string | readonly string[] | undefined): TlsSettings | undefined {
   if (ca === undefined) return undefined;
   return { ca: [...tls.rootCertificates, ...(typeof ca === 'string' ? [ca] : ca)] };
@@ -155,9 +162,9 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   const armEndpoint = options.armEndpoint.replace(/\/+$/, '');
   const origin = new URL(armEndpoint).origin;
   const maxRetries = options.maxRetries ?? 4;
-  const tlsOptions = tlsOptionsWithCa(options.ca);
+  const agent = options.ca === undefined ? undefined : createTrustedAgent(options.ca);
   const pipeline = createEmptyPipeline();
-  if (tlsOptions) pipeline.addPolicy(tlsPolicy(tlsOptions));
+  if (agent) pipeline.addPolicy(agentPolicy(agent));
   pipeline.addPolicy(proxyPolicy());
   pipeline.addPolicy(decompressResponsePolicy());
   pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: 'ward/0.1.0' }));
@@ -189,7 +196,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
 
   return {
     armEndpoint,
-    tlsOptions,
+    agent,
     async get(pathOrUrl, signal) {
       const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${armEndpoint}${pathOrUrl}`;
       if (new URL(url).origin !== origin) {

@@ -6,7 +6,8 @@
 import { AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { WardError } from '../../core/errors.js';
-import { createArmClient, tlsOptionsWithCa, type ArmClient, type ArmGetResult } from './arm-client.js';
+import { createArmClient, type ArmClient, type ArmGetResult } from './arm-client.js';
+import { createTrustedAgent } from './trusted-agent.js';
 import { resolveAzureEndpoints, type AzureCloudName } from './azure-clouds.js';
 import { API_VERSIONS, type Capture, type CapturedBody } from './capture.js';
 import { createAzureCredential } from './create-azure-credential.js';
@@ -205,14 +206,14 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
     ...(options.cloud === undefined ? {} : { cloud: options.cloud }),
     ...(options.armEndpoint === undefined ? {} : { armEndpoint: options.armEndpoint }),
   });
-  const tlsOptions = tlsOptionsWithCa(options.ca);
+  const agent = options.ca === undefined ? undefined : createTrustedAgent(options.ca);
   const credential =
     options.credential ??
     createAzureCredential({
       endpoints,
       env,
       ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-      ...(tlsOptions === undefined ? {} : { tlsOptions }),
+      ...(agent === undefined ? {} : { agent }),
     });
   const client = createArmClient({
     credential,

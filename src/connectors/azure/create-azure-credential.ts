@@ -4,6 +4,7 @@
  * DefaultAzureCredential tries workload identity, managed identity, Azure CLI and the rest of its chain.
  */
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Agent } from 'node:https';
 import type { TlsSettings } from '@azure/core-rest-pipeline';
 import type { AzureEndpoints } from './azure-clouds.js';
 
@@ -12,7 +13,9 @@ export interface AzureCredentialOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--tenant`: overrides AZURE_TENANT_ID. */
   readonly tenantId?: string;
-  /** TLS settings for the token requests (an extra trusted CA, e.g. the emulator's). */
+  /** HTTPS agent for the token requests (one trusting an extra CA, e.g. the emulator's). */
+  readonly agent?: Agent;
+  /** TLS settings for the token requests; prefer `agent` (see trusted-agent.ts). */
   readonly tlsOptions?: TlsSettings;
 }
 
@@ -22,6 +25,7 @@ export function createAzureCredential(options: AzureCredentialOptions): TokenCre
   const common = {
     authorityHost: options.endpoints.authorityHost,
     disableInstanceDiscovery: options.endpoints.disableInstanceDiscovery,
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
     ...(options.tlsOptions === undefined ? {} : { tlsOptions: options.tlsOptions }),
   };
   if (tenantId && env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) {
