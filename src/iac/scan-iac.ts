@@ -18,7 +18,7 @@ export async function scanIac(files: readonly string[], context: IacScanContext,
   for (const file of files) {
     const candidates = registry.filter((format) => format.matchesPath(file));
     const only = candidates[0];
-    if (candidates.length === 1 && only && !only.matchesText) direct.set(only, [...(direct.get(only) ?? []), file]);
+    if (candidates.length === 1 && only && !only.matchesText) pushTo(direct, only, file);
     else if (candidates.length > 0) sniffed.push(file);
   }
   const parts: IacScanResult[] = [];
@@ -49,7 +49,7 @@ export async function scanIac(files: readonly string[], context: IacScanContext,
     const byFormat = new Map<IacFormat, IacSourceFile[]>();
     for (const file of await read(sniffed.slice(start, start + READ_CONCURRENCY))) {
       const format = registry.find((candidate) => candidate.matchesPath(file.path) && (!candidate.matchesText || candidate.matchesText(file.text)));
-      if (format) byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
+      if (format) pushTo(byFormat, format, file);
     }
     for (const [format, batch] of byFormat) parts.push(await format.evaluate(batch, context));
   }
@@ -76,7 +76,7 @@ function groupByDirectory(paths: readonly string[]): string[][] {
   const groups = new Map<string, string[]>();
   for (const file of paths) {
     const directory = path.dirname(file);
-    groups.set(directory, [...(groups.get(directory) ?? []), file]);
+    pushTo(groups, directory, file);
   }
   return [...groups.values()];
 }
@@ -86,6 +86,12 @@ type Positioned = { readonly file: string; readonly line?: number; readonly colu
 function byPosition(a: Positioned, b: Positioned): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function stripBom(text: string): string {

@@ -14,8 +14,10 @@ const SUBSCRIPTION_TYPE = 'azurerm_subscription';
 
 /** Only files naming one of these types can produce a finding: a module without them is not parsed. */
 const RELEVANT_TYPES = /azurerm_security_center_contact|azurerm_subscription(?![A-Za-z0-9_])/;
-/** Files of a relevant module that are parsed for values: those declaring variables, locals or modules. */
-const VALUE_BLOCKS = /^[ \t]*(?:variable|locals|module)\b/m;
+/** Files of a relevant module that are parsed for values: those declaring variables or locals. */
+const VALUE_BLOCKS = /^[ \t]*(?:variable|locals)\b/m;
+/** Files that call modules (a landing zone may deploy its contact through one). */
+const MODULE_BLOCKS = /^[ \t]*module\b/m;
 
 export const terraform: IacFormat = {
   name: 'terraform',
@@ -49,7 +51,20 @@ interface ModuleContents {
 export async function evaluateTerraformModule(files: readonly IacSourceFile[], context: IacScanContext): Promise<IacScanResult> {
   const scanned = files.length;
   if (!files.some((file) => RELEVANT_TYPES.test(file.text))) return { findings: [], warnings: [], errors: [], filesScanned: scanned };
-  const contents = await readModule(files.filter((file) => RELEVANT_TYPES.test(file.text) || VALUE_BLOCKS.test(file.text)));
+  // parse what can change a verdict, and no more: the files naming the types, then the files declaring
+  // variables or locals only when a value refers to them, and module calls only for the landing-zone check
+  const relevant = files.filter((file) => RELEVANT_TYPES.test(file.text));
+  const contents = await readModule(relevant, emptyModule());
+  const rest = files.filter((file) => !relevant.includes(file));
+  const refersToValues = [...contents.contacts, ...contents.subscriptions].some((resource) => /\$\{[^}]*\b(?:var|local)\./.test(JSON.stringify(resource.body)));
+  const parsed = new Set<IacSourceFile>();
+  const parseMore = async (wanted: RegExp): Promise<void> => {
+    const more = rest.filter((file) => !parsed.has(file) && wanted.test(file.text));
+    for (const file of more) parsed.add(file);
+    await readModule(more, contents);
+  };
+  if (refersToValues) await parseMore(VALUE_BLOCKS);
+  if (contents.subscriptions.length > 0 && contents.contacts.length === 0) await parseMore(MODULE_BLOCKS);
   const directory = path.dirname(files[0]?.path ?? '.');
   const assignments = await loadVariableAssignments(directory, context, contents.errors);
   const scope = moduleScope(contents, assignments);
@@ -107,15 +122,11 @@ export async function evaluateTerraformModule(files: readonly IacSourceFile[], c
   return { findings, warnings, errors: contents.errors, filesScanned: scanned };
 }
 
-async function readModule(files: readonly IacSourceFile[]): Promise<ModuleContents> {
-  const contents: ModuleContents = {
-    variables: new Map(),
-    locals: new Map(),
-    contacts: [],
-    subscriptions: [],
-    moduleSources: [],
-    errors: [],
-  };
+function emptyModule(): ModuleContents {
+  return { variables: new Map(), locals: new Map(), contacts: [], subscriptions: [], moduleSources: [], errors: [] };
+}
+
+async function readModule(files: readonly IacSourceFile[], contents: ModuleContents): Promise<ModuleContents> {
   for (const file of files) {
     const parsed = await parseHcl(file.text);
     if (!parsed.ok) {
