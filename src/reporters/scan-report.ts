@@ -1,4 +1,4 @@
-import type { Control, Finding, FindingStatus } from '../core/model.js';
+import type { Control, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
 
 /** What every reporter renders: one scan's findings with the controls they belong to. Pure data. */
 export interface ScanReport {
@@ -11,6 +11,18 @@ export interface ScanReport {
   };
   readonly controls: readonly Control[];
   readonly findings: readonly Finding[];
+  /** When the report was made (ISO): exceptions are judged valid or expired as of then. Default: the scan's end. */
+  readonly asOf?: string;
+  /** Earlier complete scans, oldest first, for reports that show a trend (html). */
+  readonly trend?: readonly TrendPoint[];
+  /** The exceptions on record, for reports that list them (html). */
+  readonly exceptions?: readonly ExceptionRecord[];
+}
+
+export interface TrendPoint {
+  readonly scanId: number;
+  readonly finishedAt: string;
+  readonly counts: Readonly<Record<FindingStatus, number>>;
 }
 
 export interface ReportOptions {

@@ -2,11 +2,15 @@ import type { Command } from '@commander-js/extra-typings';
 import type { CliContext } from '../cli-context.js';
 import { registerCollect } from './collect.js';
 import { registerControls } from './controls.js';
+import { registerDiff } from './diff.js';
+import { registerExceptions } from './exceptions.js';
+import { registerFindings } from './findings.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
 import { registerQuery } from './query.js';
 import { registerScan } from './scan.js';
+import { registerScans } from './scans.js';
 
 /** Adds one subcommand to the program. */
 export type RegisterCommand = (program: Command, context: CliContext) => void;
@@ -17,6 +21,10 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   scan: registerScan,
   demo: registerDemo,
   query: registerQuery,
+  findings: registerFindings,
+  scans: registerScans,
+  diff: registerDiff,
+  exceptions: registerExceptions,
   collect: registerCollect,
   emulator: registerEmulator,
   iac: registerIac,

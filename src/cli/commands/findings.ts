@@ -1,0 +1,75 @@
+import { applyExceptions } from '../../core/engine/apply-exceptions.js';
+import { WardError } from '../../core/errors.js';
+import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/model.js';
+import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
+import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
+import { listExceptions, recordExpiredExceptions } from '../../store/exception-repository.js';
+import { findingKey, readFindingTimelines } from '../../store/finding-history-repository.js';
+import { readTrend } from '../../store/report-history-repository.js';
+import { findingsOfScan, getScan, latestCompleteScan } from '../../store/scan-repository.js';
+import type { CliContext } from '../cli-context.js';
+import { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore, type FailOn } from '../command-options.js';
+import { actorOf } from './exceptions.js';
+import type { RegisterCommand } from './index.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * `ward findings`: the current state, i.e. the latest complete scan (or `--scan ID`), with the exceptions on record
+ * applied as of now (an exception added or expired since the scan shows at once), and each finding's first
+ * sighting and last status change.
+ */
+export const registerFindings: RegisterCommand = (program, context: CliContext) => {
+  program
+    .command('findings')
+    .description('show the current findings (latest complete scan) with exceptions applied as of now, first seen and last change')
+    .option('--status <status>', `only findings with this status (repeatable): ${FINDING_STATUSES.join(' | ')}`, collect)
+    .option('--control <id>', 'only this control (repeatable)', collect)
+    .option('--scan <id>', 'show this complete scan instead of the latest')
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
+    .option('--format <format>', `report format: ${Object.keys(REPORTERS).join(' | ')} (default: table on a terminal, json otherwise)`)
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
+    .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
+    .action(async (options) => {
+      const format = parseFormat<ReportFormat>(options.format, Object.keys(REPORTERS) as ReportFormat[], context.io.stdout.isTTY || options.output ? 'table' : 'json');
+      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
+      const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail'));
+      const allControls = selectControls(context, options.controls, undefined);
+      if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
+      const now = context.io.now();
+      const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {
+        const scan = options.scan === undefined ? await latestCompleteScan(store) : await getScan(store, parseScanId(options.scan, '--scan'));
+        if (!scan) throw new WardError('NOT_FOUND', options.scan === undefined ? 'no complete scan yet' : `no scan ${options.scan}`, { hint: 'run ward scan first (ward scans lists them)' });
+        if (scan.status !== 'complete') throw new WardError('NOT_FOUND', `scan ${scan.id} is ${scan.status}: it has no findings`, { hint: 'pick a complete scan (ward scans)' });
+        await recordExpiredExceptions(store, now, { actor: actorOf(context, options.actor), source: 'findings' });
+        const exceptions = await listExceptions(store);
+        const timelines = await readFindingTimelines(store, scan.id);
+        const findings = applyExceptions(await findingsOfScan(store, scan.id), exceptions, now).map((finding): Finding => {
+          const timeline = timelines.get(findingKey(finding));
+          return timeline
+            ? { ...finding, history: { firstSeen: timeline.firstSeen, lastSeen: timeline.lastSeen, lastChanged: timeline.lastChanged, changes: timeline.changes.length } }
+            : finding;
+        });
+        const shown = findings.filter((f) => (statuses.length === 0 || statuses.includes(f.status)) && (!options.control || options.control.includes(f.controlId)));
+        const present = new Set(shown.map((f) => f.controlId));
+        return {
+          tool: { name: 'ward', version: WARD_VERSION },
+          scan: { id: scan.id, source: scan.source, startedAt: scan.startedAt.toISOString(), finishedAt: scan.finishedAt?.toISOString() ?? null },
+          controls: allControls.filter((c) => present.has(c.id) || (options.control ?? []).includes(c.id)),
+          findings: shown,
+          asOf: now.toISOString(),
+          trend: await readTrend(store, { upToScanId: scan.id }),
+          exceptions,
+        };
+      });
+      emit(context, REPORTERS[format](report, { colour: colourFor(context, options.output) }), options.output);
+      context.exitCode = exitCodeFor(report.findings.map((f) => f.status), failOn);
+    });
+};
+
+export function parseScanId(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new WardError('USAGE', `${flag} takes a scan number, got ${JSON.stringify(text)}`, { hint: 'ward scans lists them' });
+  return Number(text);
+}
