@@ -123,8 +123,8 @@ export async function replaceInventory(client: SqlClient, inventory: Inventory, 
   const collectedAt = options.collectedAt.toISOString();
   await client.transaction(async (tx) => {
     if (options.scope === 'all') {
-      await tx.query('DELETE FROM security_contacts');
-      await tx.query('DELETE FROM connectors');
+      // TRUNCATE, not DELETE: no per-row cascade triggers, and still undone if the transaction rolls back.
+      await tx.query('TRUNCATE security_contacts, connectors');
     } else if (options.scope.length > 0) {
       const ids = [...options.scope];
       await tx.query('DELETE FROM security_contacts WHERE connector_id = ANY($1::text[])', [ids]);
