@@ -3,7 +3,7 @@
  * the same Capture the offline reader produces. One subscription's failure never stops the others: it is
  * recorded as an ARM error body for that subscription, so the scan reports `error` for it, never `pass`.
  */
-import { AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
+import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { WardError } from '../../core/errors.js';
 import { createArmClient, type ArmClient, type ArmGetResult } from './arm-client.js';
@@ -78,7 +78,7 @@ function errorFromResponse(result: ArmGetResult, what: string): { error: { code:
 }
 
 function errorFromThrown(error: unknown, what: string): { error: { code: string; message: string } } {
-  if (error instanceof AuthenticationError || error instanceof CredentialUnavailableError) {
+  if (error instanceof AuthenticationError || error instanceof CredentialUnavailableError || error instanceof AggregateAuthenticationError) {
     return errorBody('AuthenticationFailed', `${what}: could not get an access token: ${error.message}`);
   }
   if (isRestError(error)) {
