@@ -9,6 +9,7 @@ import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
 import { registerQuery } from './query.js';
+import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
 import { registerScans } from './scans.js';
 
@@ -28,4 +29,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   collect: registerCollect,
   emulator: registerEmulator,
   iac: registerIac,
+  remediate: registerRemediate,
 };

@@ -1,0 +1,205 @@
+/**
+ * `ward remediate`: plan (default, a dry run), emit ready-to-run material, apply in verified batches, roll back.
+ * The planning is pure (src/core/remediation); this file only gathers the inputs and talks to the user.
+ */
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Option } from '@commander-js/extra-typings';
+import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
+import { collectCapture } from '../../connectors/azure/collect-capture.js';
+import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
+import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
+import { exceptionCovers, exceptionIsActive } from '../../core/engine/apply-exceptions.js';
+import type { Inventory } from '../../core/model.js';
+import { batchPlan, parsePriorityTag } from '../../core/remediation/batch-plan.js';
+import { parseRequestedAddresses, planRemediation } from '../../core/remediation/plan-remediation.js';
+import { planToJson, renderPlanText } from '../../core/remediation/render-plan.js';
+import { applyPlan } from '../../remediation/apply-plan.js';
+import { createLiveArmTransport } from '../../remediation/arm-transport.js';
+import { EMITTERS, type EmitFormat } from '../../remediation/emitters/index.js';
+import { rollbackRun } from '../../remediation/rollback-run.js';
+import { verifyByRecollecting } from '../../remediation/verify-by-recollecting.js';
+import { listExceptions } from '../../store/exception-repository.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, usageError, type CliContext } from '../cli-context.js';
+import { parseFormat, selectControls, withStore } from '../command-options.js';
+import type { RegisterCommand } from './index.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
+const DB_HELP = 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)';
+
+function wholeNumber(name: string, value: string | undefined, fallback: number | undefined, minimum: number): number | undefined {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < minimum) throw usageError(`${name} must be a whole number of at least ${minimum}, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+/** Asks on the terminal; true only for an explicit yes. */
+export async function confirmOnTerminal(context: CliContext, question: string): Promise<boolean> {
+  const reader = createInterface({ input: context.io.stdin, output: context.io.stderr as NodeJS.WritableStream, terminal: false });
+  try {
+    const answer = await reader.question(question);
+    return /^(y|yes)$/i.test(answer.trim());
+  } catch {
+    return false;
+  } finally {
+    reader.close();
+  }
+}
+
+const isTerminal = (context: CliContext): boolean => Boolean((context.io.stdin as { isTTY?: boolean }).isTTY);
+
+export const registerRemediate: RegisterCommand = (program, context: CliContext) => {
+  const remediate = program
+    .command('remediate')
+    .description('fix the subscriptions a control flags: a dry-run plan by default, --emit ready-to-run material, --apply in verified batches')
+    .option('--control <id>', 'the control to remediate (azure-defender-security-contact-email)')
+    .option('--email <addresses>', 'security contact address(es) to add; several separated by commas (repeatable)', collect)
+    .option('--subscription <id...>', 'only these subscriptions')
+    .option('--management-group <id>', 'only the subscriptions below this management group (live)')
+    .option('--offline <dir>', 'plan from a capture directory (no --apply)')
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .addOption(new Option('--format <format>', 'plan output').choices(['table', 'json']))
+    .addOption(new Option('--emit <format>', 'print ready-to-run material instead of the plan').choices(Object.keys(EMITTERS)))
+    .option('--delete-legacy', 'DELETE legacy contacts without an address instead of giving them one')
+    .option('--apply', 'carry the plan out (asks for confirmation on a terminal)')
+    .option('--yes', 'confirm --apply without asking (required off a terminal)')
+    .option('--batch-size <n>', 'subscriptions per batch; each batch is re-collected and verified before the next', '10')
+    .option('--priority-tag <key=value>', 'subscriptions with this tag go first', 'environment=prod')
+    .option('--max-changes <n>', 'refuse a plan with more requests than this')
+    .option('--truncate', 'with --max-changes: apply the first changes (whole subscriptions) and defer the rest')
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--db <location>', DB_HELP)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com --offline capture/\n' +
+        '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com,cert@contoso.com --apply --yes\n' +
+        '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com --emit az\n' +
+        '  ward remediate rollback 3\n' +
+        'Writing contacts needs the Security Admin role (or Contributor) on each subscription.',
+    )
+    .action(async (options) => {
+      if (!options.control) throw usageError('--control is required', 'ward remediate --control azure-defender-security-contact-email --email soc@example.com');
+      if (!options.email?.length) throw usageError('--email is required', 'give the security team address(es): --email soc@example.com');
+      const [control] = selectControls(context, options.controls, [options.control]);
+      const addresses = parseRequestedAddresses(options.email);
+      const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
+      const batchSize = wholeNumber('--batch-size', options.batchSize, 10, 1)!;
+      const maxChanges = wholeNumber('--max-changes', options.maxChanges, undefined, 0);
+      const priorityTag = parsePriorityTag(options.priorityTag);
+      if (options.truncate && maxChanges === undefined) throw usageError('--truncate goes with --max-changes');
+      if (options.apply && options.offline) throw usageError('--apply needs live Azure: a capture cannot be changed', 'drop --offline (WARD_ARM_ENDPOINT points ward at an emulator)');
+      if (options.apply && options.emit) throw usageError('--apply and --emit exclude each other', 'emit the material to run it yourself, or let ward apply the plan');
+      if (options.offline && options.managementGroup) throw usageError('--management-group needs live Azure', 'a capture does not hold the management-group tree: use --subscription');
+      if (options.subscription?.length && options.managementGroup) throw usageError('--subscription and --management-group cannot be combined');
+      if (options.apply && !options.yes && !isTerminal(context)) {
+        throw usageError('--apply off a terminal needs --yes', 'nothing was changed; review the plan (run without --apply), then add --yes');
+      }
+
+      const armEndpoint = options.offline ? DEFAULT_ARM_ENDPOINT : resolveAzureEndpoints({ env: context.io.env }).armEndpoint;
+      let inventory: Inventory;
+      if (options.offline) {
+        const full = normaliseCapture(readCaptureDir(resolve(context.io.cwd, options.offline), context.io.cwd));
+        const wanted = options.subscription?.map((id) => `/subscriptions/${id.toLowerCase()}`);
+        inventory = wanted ? { connectors: full.connectors.filter((c) => wanted.includes(c.id)), securityContacts: full.securityContacts.filter((c) => wanted.includes(c.connectorId)) } : full;
+      } else {
+        const capture = await collectCapture({
+          env: context.io.env,
+          ...(options.subscription?.length ? { subscriptionIds: options.subscription } : {}),
+          ...(options.managementGroup === undefined ? {} : { managementGroupId: options.managementGroup }),
+          ...(options.tenant === undefined ? {} : { tenantId: options.tenant }),
+        });
+        inventory = normaliseCapture(capture, { invalidBodies: 'error' });
+      }
+
+      await withStore(context, options.db, async (store) => {
+        const now = context.io.now();
+        const exceptions = (await listExceptions(store)).filter((exception) => exceptionIsActive(exception, now));
+        const exceptedAssetIds = new Set(
+          inventory.connectors.filter((c) => exceptions.some((e) => exceptionCovers(e, { controlId: control!.id, assetId: c.id }))).map((c) => c.id),
+        );
+        const plan = planRemediation({ control: control!, inventory, addresses, armEndpoint, deleteLegacy: Boolean(options.deleteLegacy), exceptedAssetIds });
+
+        if (options.emit) {
+          context.io.stdout.write(EMITTERS[options.emit as EmitFormat]({ plan, addresses }));
+          context.exitCode = EXIT_OK;
+          return;
+        }
+        if (!options.apply) {
+          context.io.stdout.write(format === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
+          context.exitCode = plan.actions.length > 0 || plan.unresolved.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+          return;
+        }
+
+        const batched = batchPlan(plan, { batchSize, priorityTag, ...(maxChanges === undefined ? {} : { maxChanges }), truncate: Boolean(options.truncate) });
+        if (format === 'table') context.io.stdout.write(renderPlanText(plan));
+        if (plan.actions.length === 0) {
+          context.io.stderr.write('ward: nothing to change: every subscription in scope passes or cannot be changed (see above)\n');
+          if (format === 'json') context.io.stdout.write(`${JSON.stringify({ runId: null, status: 'nothing-to-do', applied: 0, plan: planToJson(plan) }, null, 2)}\n`);
+          context.exitCode = EXIT_OK;
+          return;
+        }
+        if (batched.message) context.io.stderr.write(`ward: ${batched.message}\n`);
+        if (!options.yes) {
+          const ok = await confirmOnTerminal(
+            context,
+            `Apply ${batched.changeCount} change(s) to ${batched.batches.flat().length} subscription(s) on ${armEndpoint} in ${batched.batches.length} batch(es)? Type yes to continue: `,
+          );
+          if (!ok) {
+            context.io.stderr.write('ward: not confirmed: nothing was changed\n');
+            context.exitCode = EXIT_ERROR;
+            return;
+          }
+        }
+        const transport = createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) });
+        const verify = verifyByRecollecting(control!, (subscriptionIds) =>
+          collectCapture({ env: context.io.env, subscriptionIds, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) }),
+        );
+        const result = await applyPlan({
+          store,
+          transport,
+          plan,
+          batched,
+          verify,
+          now: context.io.now,
+          log: (line) => void context.io.stderr.write(`${line}\n`),
+          runOptions: { batchSize, priorityTag, maxChanges: maxChanges ?? null, truncate: Boolean(options.truncate), deleteLegacy: Boolean(options.deleteLegacy) },
+        });
+        const deferred = batched.deferred.map((s) => s.assetId);
+        if (format === 'json') {
+          context.io.stdout.write(`${JSON.stringify({ ...result, deferred }, null, 2)}\n`);
+        } else {
+          context.io.stdout.write(`\nRun ${result.runId}: ${result.status}: ${result.message}\n`);
+          if (deferred.length > 0) context.io.stdout.write(`Deferred by --max-changes: ${deferred.join(', ')}\n`);
+          context.io.stdout.write(`Undo with: ward remediate rollback ${result.runId}\n`);
+        }
+        context.exitCode = result.status === 'complete' && deferred.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+      });
+    });
+
+  remediate
+    .command('rollback')
+    .description('restore every contact a remediation run changed to its recorded before-state')
+    .argument('<run-id>', 'the run id printed by --apply')
+    .option('--db <location>', DB_HELP)
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .option('--yes', 'do not ask for confirmation (required off a terminal)')
+    .action(async (runIdText, options) => {
+      const runId = wholeNumber('run id', runIdText, undefined, 1)!;
+      if (!options.yes && !isTerminal(context)) throw usageError('rollback off a terminal needs --yes', 'nothing was changed');
+      if (!options.yes && !(await confirmOnTerminal(context, `Roll back remediation run ${runId}? Type yes to continue: `))) {
+        context.io.stderr.write('ward: not confirmed: nothing was changed\n');
+        context.exitCode = EXIT_ERROR;
+        return;
+      }
+      const transport = createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) });
+      const result = await withStore(context, options.db, (store) =>
+        rollbackRun({ store, transport, runId, now: context.io.now, log: (line) => void context.io.stderr.write(`${line}\n`) }),
+      );
+      context.io.stdout.write(`Run ${result.runId} rolled back: ${result.restored} change(s) restored${result.skipped ? `, ${result.skipped} not applied or already restored` : ''}\n`);
+      context.exitCode = EXIT_OK;
+    });
+};
+
