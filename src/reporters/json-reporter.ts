@@ -3,7 +3,10 @@ import { countByStatus } from './scan-report.js';
 
 /**
  * `{"findings": [{controlId, checkId, assetId, assetName, status, reason, severity}], "summary", "scan", "controls"}`.
- * The finding field names are a contract: scripts depend on them.
+ * The finding field names are a contract: scripts depend on them. Present only when they apply: `originalStatus`
+ * (the check's verdict when an exception changed or no longer changes it), `exception` {id, owner, reason, expires}
+ * on an excepted finding, `expiredException` on a failure whose exception lapsed, `history` {firstSeen, lastSeen,
+ * lastChanged, changes} from `ward findings`.
  */
 export const jsonReporter: Reporter = (report) => {
   const body = {
@@ -25,6 +28,10 @@ export const jsonReporter: Reporter = (report) => {
       status: f.status,
       reason: f.reason,
       severity: f.severity,
+      ...(f.originalStatus === undefined ? {} : { originalStatus: f.originalStatus }),
+      ...(f.exception === undefined ? {} : { exception: f.exception }),
+      ...(f.expiredException === undefined ? {} : { expiredException: f.expiredException }),
+      ...(f.history === undefined ? {} : { history: f.history }),
     })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;

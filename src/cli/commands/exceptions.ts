@@ -296,7 +296,7 @@ export function parseExceptionsFile(text: string, file: string): FileEntry[] {
     });
   };
   const [syntax] = doc.errors;
-  if (syntax) fail(`not valid YAML: ${syntax.message.split('\n')[0]}`, syntax.linePos?.[0]?.line);
+  if (syntax) fail(`not valid YAML: ${syntax.message.split('\n')[0]}`, lineCounter.linePos(syntax.pos[0]).line);
   const root = doc.contents;
   if (!isMap(root)) fail('an exceptions file is a mapping with `version: 1` and `exceptions:`', lineOf(root) ?? 1, undefined, 'ward exceptions export writes one to start from');
   const rootMap = root as Exclude<typeof root, null> & { items: { key: unknown; value: unknown }[] };
