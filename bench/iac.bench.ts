@@ -5,7 +5,7 @@
  * prints files per second and peak RSS. Target: at least 1,000 files per second on a 2-core machine.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { summarizeIacScan } from '../src/iac/iac-finding.js';
 import { nodeIacHost } from '../src/iac/node-iac-host.js';
@@ -104,6 +104,7 @@ try {
     `scanned: ${files.length} files in ${seconds.toFixed(2)} s (walk, read, parse, judge) = ${Math.round(files.length / seconds)} files/s (target >= 1000)`,
     `verdicts: ${summary.resources} contacts: ${summary.pass} pass, ${summary.fail} fail, ${summary.unknown} unknown; ${summary.errors} input errors`,
     `peak RSS: ${peakRssMb.toFixed(0)} MB (process.resourceUsage().maxRSS)`,
+    `load average at the end: ${loadavg().map((load) => load.toFixed(1)).join(' ')} (other work on the machine slows the figure down)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (summary.errors > 0) throw new Error('the generated tree should have no input errors');
