@@ -3,7 +3,7 @@
  *
  * `replaceInventory` swaps the connectors in scope, with their contacts, for a new collection in one
  * transaction: either all of it lands or nothing stored changes. Rows go in set-based, a few thousand per
- * statement through `jsonb_to_recordset`, so a hundred thousand subscriptions load in seconds.
+ * statement through `json_to_recordset` (one JSON text parameter, read once; no jsonb of the whole chunk is built).
  */
 import { WardError } from '../core/errors.js';
 import type { ConnectorRecord, Inventory, SecurityContactRecord } from '../core/model.js';
@@ -29,7 +29,7 @@ const CONNECTOR_INSERT = `
                           read_error_code, read_error_message, collected_at, collected_by_scan)
   SELECT r.id, r.name, 'Connector', r.provider, r.subscription_id, r.tenant_id, r.state, coalesce(r.tags, '{}'::jsonb),
          r.read_error_code, r.read_error_message, $2::timestamptz, $3::integer
-  FROM jsonb_to_recordset($1::text::jsonb) AS r(
+  FROM json_to_recordset($1::text::json) AS r(
     id text, name text, provider text, subscription_id text, tenant_id text, state text, tags jsonb,
     read_error_code text, read_error_message text)`;
 
@@ -40,7 +40,7 @@ const CONTACT_INSERT = `
   SELECT r.id, r.connector_id, r.name, 'SecurityContact', 'azure', r.email, coalesce(r.emails, '{}'), r.phone, r.is_enabled,
          r.alert_notifications, r.alert_minimal_severity, r.alerts_to_admins,
          r.notifications_by_role, r.notifications_sources, r.api_version, r.raw::jsonb
-  FROM jsonb_to_recordset($1::text::jsonb) AS r(
+  FROM json_to_recordset($1::text::json) AS r(
     id text, connector_id text, name text, email text, emails text[], phone text, is_enabled boolean,
     alert_notifications text, alert_minimal_severity text, alerts_to_admins text,
     notifications_by_role jsonb, notifications_sources jsonb, api_version text, raw text)`;
