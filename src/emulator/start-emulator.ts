@@ -69,6 +69,8 @@ export interface RunningEmulator {
   readonly credentials: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
   /** AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST, NODE_EXTRA_CA_CERTS, WARD_ARM_ENDPOINT. */
   readonly envFileLines: readonly string[];
+  /** The same variables as an object, to merge into a client's environment in-process. */
+  readonly environment: Readonly<Record<string, string>>;
   readonly state: EmulatorState;
   close(): Promise<void>;
 }
@@ -381,6 +383,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caFile: path.resolve(caFile),
     credentials,
     envFileLines,
+    environment: Object.fromEntries(env),
     state,
     async close() {
       await new Promise<void>((resolve) => {

@@ -38,18 +38,16 @@ export const registerEmulator: RegisterCommand = (program, context: CliContext) 
     .option('--latency-ms <ms>', 'added to every ARM answer', '0')
     .option('--throttle', 'per-subscription token buckets like ARM: 429 with Retry-After')
     .option('--fault-rate <f>', 'probability (0..1) of a 5xx, connection reset, slow answer or truncated body', '0')
-    .option(
-      '--write-env-file <file>',
-      'write AZURE_*, NODE_EXTRA_CA_CERTS and WARD_ARM_ENDPOINT here once listening (mode 0600). ' +
-        '(Not named --env-file: Node 20 takes that flag for itself wherever it appears.)',
-    )
+    .option('--env-file <file>', 'write AZURE_*, NODE_EXTRA_CA_CERTS and WARD_ARM_ENDPOINT here once listening (mode 0600)')
+    .option('--write-env-file <file>', 'the same as --env-file (for running ward as `node bin/ward.js`, where Node 20 takes --env-file for itself)')
     .option('--log', 'print one line per request on stderr (never tokens or secrets)')
     .addHelpText('after', '\nThen: set -a; . FILE; set +a; ward scan   (or ward collect --out DIR)')
     .action(async (options) => {
       if ((options.capture === undefined) === (options.synthetic === undefined)) {
         throw usageError('pass exactly one of --capture DIR and --synthetic N');
       }
-      const envFile = options.writeEnvFile === undefined ? undefined : path.resolve(context.io.cwd, options.writeEnvFile);
+      const envFileOption = options.envFile ?? options.writeEnvFile;
+      const envFile = envFileOption === undefined ? undefined : path.resolve(context.io.cwd, envFileOption);
       const emulatorOptions: EmulatorOptions = {
         host: options.host,
         port: numberOption('--port', options.port, 0, 65535) ?? 0,
@@ -71,7 +69,7 @@ export const registerEmulator: RegisterCommand = (program, context: CliContext) 
         out.write(`  environment:    ${envFile}  (use: set -a; . ${envFile}; set +a)\n`);
       } else {
         for (const line of emulator.envFileLines) if (!line.startsWith('AZURE_CLIENT_SECRET=')) out.write(`  ${line}\n`);
-        out.write('  AZURE_CLIENT_SECRET is not printed: pass --write-env-file FILE to receive it\n');
+        out.write('  AZURE_CLIENT_SECRET is not printed: pass --env-file FILE to receive it\n');
       }
       out.write('Stop with Ctrl+C.\n');
       const signal = await untilSignal();

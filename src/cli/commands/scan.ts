@@ -1,7 +1,9 @@
-import { WardError } from '../../core/errors.js';
+import type { Command } from '@commander-js/extra-typings';
+import { resolveAzureEndpoints, type AzureCloudName } from '../../connectors/azure/azure-clouds.js';
+import type { Inventory } from '../../core/model.js';
+import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
 import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
 import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
-import type { Capture } from '../../connectors/azure/capture.js';
 import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
 import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import { runScan } from '../../scan/run-scan.js';
@@ -12,13 +14,23 @@ import type { RegisterCommand } from './index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export interface ScanInput {
-  readonly capture: Capture;
-  readonly source: string;
+/**
+ * The inventory to scan: a capture directory (`--offline`), or a live collection. Both go through the same
+ * normalisation; live answers of a shape Azure should never send become read errors on that subscription
+ * (the others go on), while a malformed capture file stops the run (exit 2) so it can be fixed.
+ */
+export async function readInventory(context: CliContext, offline: string | undefined, flags: AzureFlags): Promise<{ inventory: Inventory; source: string }> {
+  if (offline !== undefined) {
+    const directory = resolve(context.io.cwd, offline);
+    return { inventory: normaliseCapture(readCaptureDir(directory, context.io.cwd)), source: `offline:${directory}` };
+  }
+  const endpoints = resolveAzureEndpoints({ env: context.io.env, ...(flags.cloud ? { cloud: flags.cloud as AzureCloudName } : {}) });
+  const capture = await collectFromAzure(context, flags);
+  return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}` };
 }
 
 export const registerScan: RegisterCommand = (program, context: CliContext) => {
-  program
+  const command = program
     .command('scan')
     .description('collect the inventory (live, or --offline from a capture), evaluate every control, store and report the findings')
     .option('--offline <dir>', 'read a capture directory instead of calling Azure')
@@ -27,22 +39,17 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
     .option('--format <format>', `report format: ${Object.keys(REPORTERS).join(' | ')} (default: table on a terminal, json otherwise)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
-    .action(async (options) => {
+    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none');
+  addAzureOptions(command as unknown as Command);
+  command.action(async (options) => {
       const format = parseFormat<ReportFormat>(options.format, Object.keys(REPORTERS) as ReportFormat[], context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
       const controls = selectControls(context, options.controls, options.control);
-      if (!options.offline) {
-        throw new WardError('USAGE', 'live scanning needs the Azure connector', { hint: 'scan a capture with --offline DIR' });
-      }
-      const directory = resolve(context.io.cwd, options.offline);
-      const inventory = normaliseCapture(readCaptureDir(directory, context.io.cwd));
-      const result = await withStore(context, options.db, (store) =>
-        runScan({ store, controls, inventory, source: `offline:${directory}`, now: context.io.now }),
-      );
+      const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
+      const result = await withStore(context, options.db, (store) => runScan({ store, controls, inventory, source, now: context.io.now }));
       const report: ScanReport = {
         tool: { name: 'ward', version: WARD_VERSION },
-        scan: { id: result.scanId, source: `offline:${directory}`, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
+        scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
         controls,
         findings: result.findings,
       };
