@@ -49,9 +49,19 @@ export const tableReporter: Reporter = (report, { colour }) => {
     const excepted = mine.filter((f) => f.status === 'excepted');
     if (failing.length + errors.length + excepted.length === 0) continue;
     lines.push('', paint(colour, 'bold', `${control.id}: ${control.title}`));
-    for (const finding of failing) lines.push(`  ${paint(colour, 'fail', 'FAIL ')} ${assetLabel(finding)}`, paint(colour, 'dim', `        ${finding.reason}`));
-    for (const finding of errors) lines.push(`  ${paint(colour, 'error', 'ERROR')} ${assetLabel(finding)}`, paint(colour, 'dim', `        ${finding.reason}`));
-    for (const finding of excepted) lines.push(`  ${paint(colour, 'excepted', 'EXCEPTED')} ${assetLabel(finding)}`, paint(colour, 'dim', `        ${finding.reason}`));
+    const detail = (finding: Finding): string[] => [
+      paint(colour, 'dim', `        ${finding.reason}`),
+      ...(finding.history ? [paint(colour, 'dim', `        first seen ${finding.history.firstSeen}, last change ${finding.history.lastChanged}`)] : []),
+    ];
+    for (const finding of failing) {
+      const lapsed = finding.expiredException ? paint(colour, 'fail', `  (exception ${finding.expiredException.id} expired ${finding.expiredException.expires})`) : '';
+      lines.push(`  ${paint(colour, 'fail', 'FAIL ')} ${assetLabel(finding)}${lapsed}`, ...detail(finding));
+    }
+    for (const finding of errors) lines.push(`  ${paint(colour, 'error', 'ERROR')} ${assetLabel(finding)}`, ...detail(finding));
+    for (const finding of excepted) {
+      const by = finding.exception ? paint(colour, 'dim', `  (${finding.exception.id}, owner ${finding.exception.owner}, until ${finding.exception.expires})`) : '';
+      lines.push(`  ${paint(colour, 'excepted', 'EXCEPTED')} ${assetLabel(finding)}${by}`, ...detail(finding));
+    }
     if (failing.length > 0) lines.push(paint(colour, 'dim', `  fix: ward controls show ${control.id}   (or plan it: ward remediate --control ${control.id} --email <address>)`));
   }
   const totals = countByStatus(report.findings);

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding, FindingStatus } from '../model.js';
+import { diffFindings } from './diff-findings.js';
+
+const f = (asset: string, status: FindingStatus): Finding => ({
+  controlId: 'c', checkId: 'c/check', assetId: `/subscriptions/${asset}`, assetName: asset, status, reason: status, severity: 'low',
+});
+
+test('drift sorts movements into new, resolved, changed and counts the unchanged', () => {
+  const diff = diffFindings(
+    [f('fixed', 'fail'), f('gone', 'fail'), f('worse', 'fail'), f('accepted', 'fail'), f('steady', 'fail'), f('ok', 'pass'), f('broke', 'pass'), f('off', 'skipped')],
+    [f('fixed', 'pass'), f('worse', 'error'), f('accepted', 'excepted'), f('steady', 'fail'), f('ok', 'pass'), f('broke', 'fail'), f('off', 'pass'), f('arrived', 'fail'), f('arrived-ok', 'pass')],
+  );
+  const view = (entries: typeof diff.new) => entries.map((e) => [e.assetName, e.status, e.before, e.after]);
+  assert.deepEqual(view(diff.new), [['arrived', 'fail', null, 'fail'], ['broke', 'fail', 'pass', 'fail']]);
+  assert.deepEqual(view(diff.resolved), [['fixed', 'pass', 'fail', 'pass'], ['gone', 'fail', 'fail', null]]);
+  assert.deepEqual(view(diff.changed), [['accepted', 'excepted', 'fail', 'excepted'], ['worse', 'error', 'fail', 'error']]);
+  assert.equal(diff.unchanged, 4); // steady, ok, off (skipped -> pass: no problem either side), arrived-ok
+});

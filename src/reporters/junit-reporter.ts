@@ -1,0 +1,77 @@
+import { create } from 'xmlbuilder2';
+import type { Control, Finding } from '../core/model.js';
+import { countByStatus, type Reporter } from './scan-report.js';
+
+/** XML 1.0 cannot carry most control characters even escaped: drop them (tenant data can hold anything). */
+const xmlText = (text: string): string => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+
+function fixText(control: Control): string {
+  return [
+    `How to fix (${control.id}):`,
+    ...control.remediation.console.map((step, i) => `  ${i + 1}. ${step}`),
+    '',
+    `Details and the command-line fix: ward controls show ${control.id}`,
+  ].join('\n');
+}
+
+/**
+ * JUnit XML for CI test views (Azure DevOps, GitLab, Jenkins): a testsuite per control, a testcase per asset.
+ * `fail` is a <failure> (with the fix), `error` an <error> (the data could not be read), `excepted` and `skipped`
+ * are <skipped> with the reason (an excepted one names the exception, its owner and expiry).
+ */
+export const junitReporter: Reporter = (report) => {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const all = countByStatus(report.findings);
+  const root = doc.ele('testsuites', {
+    name: 'ward',
+    tests: String(report.findings.length),
+    failures: String(all.fail),
+    errors: String(all.error),
+    skipped: String(all.excepted + all.skipped),
+    time: '0',
+  });
+  for (const control of report.controls) {
+    const mine = report.findings.filter((f) => f.controlId === control.id);
+    const counts = countByStatus(mine);
+    const suite = root.ele('testsuite', {
+      name: xmlText(`${control.id}: ${control.title}`),
+      id: control.id,
+      tests: String(mine.length),
+      failures: String(counts.fail),
+      errors: String(counts.error),
+      skipped: String(counts.excepted + counts.skipped),
+      time: '0',
+      timestamp: (report.scan.finishedAt ?? report.scan.startedAt).replace(/\.\d{3}Z$/, ''),
+    });
+    const properties = suite.ele('properties');
+    properties.ele('property', { name: 'severity', value: control.severity });
+    if (report.scan.id !== null) properties.ele('property', { name: 'scan', value: String(report.scan.id) });
+    for (const f of control.frameworks) properties.ele('property', { name: 'framework', value: xmlText(`${f.framework} ${f.version} ${f.requirement}`) });
+    for (const finding of mine) testcase(suite, control, finding);
+  }
+  return doc.end({ prettyPrint: true }) + '\n';
+};
+
+function testcase(suite: ReturnType<ReturnType<typeof create>['ele']>, control: Control, f: Finding): void {
+  const name = xmlText(f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId);
+  const test = suite.ele('testcase', { name, classname: control.id, time: '0' });
+  const reason = xmlText(f.reason);
+  switch (f.status) {
+    case 'fail':
+      test.ele('failure', { message: reason, type: f.expiredException ? 'fail:exception-expired' : 'fail' }).txt(xmlText(fixText(control)));
+      break;
+    case 'error':
+      test.ele('error', { message: reason, type: 'error' }).txt('ward could not read or evaluate this asset\'s data: the control is neither passed nor failed.');
+      break;
+    case 'excepted':
+      test.ele('skipped', {
+        message: xmlText(f.exception ? `excepted (${f.exception.id}, owner ${f.exception.owner}, until ${f.exception.expires}): ${f.exception.reason}` : reason),
+      });
+      break;
+    case 'skipped':
+      test.ele('skipped', { message: reason });
+      break;
+    case 'pass':
+      break;
+  }
+}
