@@ -15,6 +15,16 @@ export interface RollbackResult {
   readonly skipped: number;
 }
 
+/**
+ * The before-state's properties as a request body. Explicit nulls are left out: the API schemas reject null
+ * (`emails` must be a string) and ARM reads an absent property as null, so the restored contact reads back the same.
+ */
+export function restorableProperties(before: unknown): Record<string, unknown> {
+  const properties = (before as { properties?: unknown } | null)?.properties;
+  if (typeof properties !== 'object' || properties === null) return {};
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== null));
+}
+
 const isSuccess = (answer: ArmAnswer): boolean => answer.status >= 200 && answer.status < 300;
 
 export async function rollbackRun(options: {
@@ -45,8 +55,7 @@ export async function rollbackRun(options: {
     let answer: ArmAnswer;
     try {
       if (change.beforeExists) {
-        const properties = (change.beforeBody as { properties?: unknown } | null)?.properties ?? {};
-        answer = await transport.request('PUT', change.path, { properties });
+        answer = await transport.request('PUT', change.path, { properties: restorableProperties(change.beforeBody) });
       } else {
         answer = await transport.request('DELETE', change.path);
       }

@@ -3,7 +3,7 @@
  * The planning is pure (src/core/remediation); this file only gathers the inputs and talks to the user.
  */
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Option } from '@commander-js/extra-typings';
 import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
 import { collectCapture } from '../../connectors/azure/collect-capture.js';
@@ -35,17 +35,21 @@ function wholeNumber(name: string, value: string | undefined, fallback: number |
   return parsed;
 }
 
-/** Asks on the terminal; true only for an explicit yes. */
-export async function confirmOnTerminal(context: CliContext, question: string): Promise<boolean> {
-  const reader = createInterface({ input: context.io.stdin, output: context.io.stderr as NodeJS.WritableStream, terminal: false });
-  try {
-    const answer = await reader.question(question);
-    return /^(y|yes)$/i.test(answer.trim());
-  } catch {
-    return false;
-  } finally {
-    reader.close();
-  }
+/** Asks on the terminal; true only for an explicit yes. End of input counts as no. */
+export function confirmOnTerminal(context: CliContext, question: string): Promise<boolean> {
+  context.io.stderr.write(question);
+  const reader = createInterface({ input: context.io.stdin, terminal: false });
+  return new Promise((resolvePromise) => {
+    let answered = false;
+    reader.once('line', (answer) => {
+      answered = true;
+      reader.close();
+      resolvePromise(/^(y|yes)$/i.test(answer.trim()));
+    });
+    reader.once('close', () => {
+      if (!answered) resolvePromise(false);
+    });
+  });
 }
 
 const isTerminal = (context: CliContext): boolean => Boolean((context.io.stdin as { isTTY?: boolean }).isTTY);
@@ -186,7 +190,13 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
     .option('--db <location>', DB_HELP)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .option('--yes', 'do not ask for confirmation (required off a terminal)')
-    .action(async (runIdText, options) => {
+    .action(async (runIdText, own) => {
+      // the parent command declares --db, --tenant and --yes too, and commander gives them to it: merge both
+      const options = { ...remediate.opts(), ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)) } as {
+        db?: string;
+        tenant?: string;
+        yes?: boolean;
+      };
       const runId = wholeNumber('run id', runIdText, undefined, 1)!;
       if (!options.yes && !isTerminal(context)) throw usageError('rollback off a terminal needs --yes', 'nothing was changed');
       if (!options.yes && !(await confirmOnTerminal(context, `Roll back remediation run ${runId}? Type yes to continue: `))) {

@@ -1,0 +1,176 @@
+/**
+ * Apply, verify, re-plan and roll back against the local ARM emulator (real HTTPS, real token flow), with the
+ * mixed-shape tenant of src/core/remediation/fixtures; injected failures through stub transports and verifiers.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Agent } from 'node:https';
+import tls from 'node:tls';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientSecretCredential } from '@azure/identity';
+import { collectCapture } from '../connectors/azure/collect-capture.js';
+import { normaliseCapture } from '../connectors/azure/normalise-capture.js';
+import { isWardError } from '../core/errors.js';
+import type { Inventory } from '../core/model.js';
+import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
+import { batchPlan } from '../core/remediation/batch-plan.js';
+import { evaluateControlInMemory } from '../core/remediation/evaluate-control-in-memory.js';
+import { planRemediation, type RemediationPlan } from '../core/remediation/plan-remediation.js';
+import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
+import { loadControls } from '../scan/load-controls.js';
+import { openMemoryStore } from '../store/test-store.js';
+import type { Store } from '../store/sql-client.js';
+import { applyPlan } from './apply-plan.js';
+import { createLiveArmTransport, type ArmTransport } from './arm-transport.js';
+import { getRun, listChanges } from './remediation-repository.js';
+import { rollbackRun } from './rollback-run.js';
+import { verifyByRecollecting } from './verify-by-recollecting.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const control = loadControls(BUILTIN_CONTROLS_DIR).find((c) => c.id === 'azure-defender-security-contact-email')!;
+const now = (): Date => new Date('2026-01-10T09:00:00Z');
+
+describe('remediation against the ARM emulator', () => {
+  let emulator: RunningEmulator;
+  let transport: ArmTransport;
+  let store: Store;
+  let collect: (ids?: readonly string[]) => Promise<Inventory>;
+  let rawCollect: Parameters<typeof verifyByRecollecting>[1];
+
+  before(async () => {
+    emulator = await startEmulator({ captureDir: join(here, '../core/remediation/fixtures/mixed-tenant') });
+    const env = { WARD_ARM_ENDPOINT: emulator.url, AZURE_AUTHORITY_HOST: emulator.url };
+    const credential = new ClientSecretCredential(emulator.credentials.tenantId, emulator.credentials.clientId, emulator.credentials.clientSecret, {
+      authorityHost: emulator.url,
+      disableInstanceDiscovery: true,
+      agent: new Agent({ ca: [...tls.rootCertificates, emulator.caPem] }),
+    });
+    transport = createLiveArmTransport({ env, credential, ca: emulator.caPem, maxRetries: 1 });
+    rawCollect = (ids) => collectCapture({ env, credential, ca: emulator.caPem, retryDelayMs: 5, maxRetryDelayMs: 20, ...(ids ? { subscriptionIds: ids } : {}) });
+    collect = async (ids) => normaliseCapture(await rawCollect(ids ?? []), { invalidBodies: 'error' });
+    store = await openMemoryStore();
+  });
+  after(async () => {
+    await store?.close();
+    await emulator?.close();
+  });
+
+  const planOn = async (inventory?: Inventory, addresses = ['soc@contoso.com']): Promise<RemediationPlan> =>
+    planRemediation({ control, inventory: inventory ?? (await collect(undefined)), addresses, armEndpoint: emulator.url });
+
+  it('a stopped batch: a failed verification stops the run before the next batch', async () => {
+    const full = normaliseCapture(await rawCollectAll(), { invalidBodies: 'error' });
+    const plan = await planOn(full);
+    const batched = batchPlan(plan, { batchSize: 2, priorityTag: { key: 'environment', value: 'prod' } });
+    assert.equal(batched.batches.length, 3);
+    const firstBatch = batched.batches[0]!.map((s) => s.assetId);
+    const result = await applyPlan({
+      store,
+      transport,
+      plan,
+      batched,
+      now,
+      verify: async (ids) => new Map(ids.map((id, index) => [`/subscriptions/${id}`, index === 0 ? { status: 'fail' as const, reason: 'injected' } : { status: 'pass' as const, reason: '' }])),
+    });
+    assert.equal(result.status, 'stopped');
+    assert.match(result.message, /stopped after batch 1: 1 subscription\(s\) did not pass.*injected.*4 subscription\(s\) not touched/);
+    const changes = await listChanges(store, result.runId);
+    assert.deepEqual([...new Set(changes.map((c) => c.assetId))].sort(), [...firstBatch].sort(), 'only the first batch was written');
+    assert.equal((await getRun(store, result.runId))?.status, 'stopped');
+    // production first: both prod-tagged failing subscriptions (102, 103 Prod, 108) lead
+    assert.ok(batched.batches[0]!.every((s) => s.tags.environment?.toLowerCase() === 'prod'));
+    const rolled = await rollbackRun({ store, transport, runId: result.runId, now });
+    assert.equal(rolled.restored, changes.length);
+  });
+
+  it('apply then re-collect passes, a second plan is empty, and rollback restores the exact before-state', async () => {
+    const inventory = normaliseCapture(await rawCollectAll(), { invalidBodies: 'error' });
+    const plan = await planOn(inventory, ['soc@contoso.com', 'cert@contoso.com']);
+    assert.equal(plan.subscriptions.length, 6);
+    // the contacts as GET returns them before anything changes, in each request's api-version
+    const beforeGets = new Map<string, unknown>();
+    for (const action of plan.actions) {
+      const answer = await transport.request('GET', action.path);
+      beforeGets.set(action.path, answer.status === 404 ? 'absent' : answer.body);
+    }
+    const batched = batchPlan(plan, { batchSize: 4, priorityTag: { key: 'environment', value: 'prod' } });
+    const verify = verifyByRecollecting(control, rawCollect);
+    const result = await applyPlan({ store, transport, plan, batched, verify, now });
+    assert.equal(result.status, 'complete', result.message);
+    assert.equal(result.applied, plan.actions.length);
+    assert.equal(result.batches.length, 2);
+
+    const afterInventory = normaliseCapture(await rawCollectAll(), { invalidBodies: 'error' });
+    const findings = evaluateControlInMemory(control, afterInventory);
+    for (const subscription of plan.subscriptions) {
+      assert.equal(findings.find((f) => f.assetId === subscription.assetId)?.status, 'pass', subscription.name ?? '');
+    }
+    const defaultOf102 = afterInventory.securityContacts.find((c) => c.connectorId.endsWith('0102') && c.name === 'default')!;
+    assert.equal(defaultOf102.email, 'soc@contoso.com;cert@contoso.com');
+    assert.equal(defaultOf102.phone, '+1-555-0100');
+    assert.equal(defaultOf102.alertMinimalSeverity, 'Medium');
+
+    const second = await planOn(afterInventory, ['soc@contoso.com', 'cert@contoso.com']);
+    assert.deepEqual(second.actions, [], 'idempotent: nothing left to change');
+
+    const changes = await listChanges(store, result.runId);
+    assert.equal(changes.length, plan.actions.length);
+    for (const change of changes) {
+      assert.deepEqual(change.beforeExists ? change.beforeBody : 'absent', beforeGets.get(change.path), `stored before-state of ${change.path}`);
+    }
+    const rolled = await rollbackRun({ store, transport, runId: result.runId, now });
+    assert.equal(rolled.restored, plan.actions.length);
+    // ARM reads an absent property as null, and the schemas reject an explicit null: compare with nulls dropped
+    const withoutNulls = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_key, item) => (item === null ? undefined : item)));
+    for (const action of plan.actions) {
+      const answer = await transport.request('GET', action.path);
+      assert.deepEqual(withoutNulls(answer.status === 404 ? 'absent' : answer.body), withoutNulls(beforeGets.get(action.path)), action.path);
+    }
+    assert.equal((await getRun(store, result.runId))?.status, 'rolled-back');
+    const again = await rollbackRun({ store, transport, runId: result.runId, now });
+    assert.equal(again.restored, 0, 'a second rollback has nothing left to do');
+  });
+
+  it('refuses to overwrite a contact that gained an address after the plan was made', async () => {
+    const plan = await planOn(normaliseCapture(await rawCollectAll(), { invalidBodies: 'error' }));
+    const target = plan.subscriptions.find((s) => s.assetId.endsWith('0102'))!;
+    const put = await transport.request('PUT', target.actions[0]!.path, { properties: { emails: 'late@contoso.com', isEnabled: true, notificationsSources: [] } });
+    assert.ok(put.status < 300);
+    const single = { ...plan, subscriptions: [target], actions: target.actions };
+    await assert.rejects(
+      applyPlan({ store, transport, plan: single, batched: batchPlan(single, { batchSize: 10 }), verify: async () => new Map(), now }),
+      (error: unknown) => isWardError(error) && /late@contoso\.com would be lost/.test(error.message),
+    );
+    await transport.request('DELETE', target.actions[0]!.path);
+  });
+
+  it('a 403 on write names the Security Admin role, and the run is recorded as failed', async () => {
+    const plan = await planOn(normaliseCapture(await rawCollectAll(), { invalidBodies: 'error' }));
+    const forbidden: ArmTransport = {
+      armEndpoint: emulator.url,
+      request: async (method, path, body) =>
+        method === 'GET'
+          ? transport.request(method, path, body)
+          : { status: 403, body: { error: { code: 'AuthorizationFailed', message: "The client 'x' does not have authorization to perform action 'Microsoft.Security/securityContacts/write'." } } },
+    };
+    let runId = 0;
+    await assert.rejects(
+      applyPlan({ store, transport: forbidden, plan, batched: batchPlan(plan, { batchSize: 10 }), verify: async () => new Map(), now }),
+      (error: unknown) => {
+        assert.ok(isWardError(error));
+        assert.match(error.message, /needs the Security Admin role/);
+        assert.match(error.hint ?? '', /fb1c8493-542b-48eb-b624-b4c8fea62acd/);
+        runId = Number(/rollback (\d+)/.exec(error.hint ?? '')?.[1]);
+        return true;
+      },
+    );
+    assert.equal((await getRun(store, runId))?.status, 'failed');
+    assert.deepEqual((await listChanges(store, runId)).map((c) => c.status), ['failed']);
+  });
+
+  async function rawCollectAll() {
+    const ids = ['01', '02', '03', '04', '05', '06', '07', '08', '09'].map((n) => `00000000-0000-4000-8000-0000000001${n}`);
+    return rawCollect(ids);
+  }
+});
