@@ -173,3 +173,38 @@ test('management-group descendants list the groups and every subscription below 
   assert.ok(items.some((item) => item.type === 'Microsoft.Management/managementGroups'));
   assert.equal(call(state, 'GET', '/providers/Microsoft.Management/managementGroups/nope/descendants?api-version=2023-04-01').status, 404);
 });
+
+test('what the capture does not hold is an error, never an empty list: uncollected subscriptions and pages after a leftover nextLink', () => {
+  const SUB_UNCOLLECTED = '66666666-6666-4666-8666-666666666666';
+  const SUB_PARTIAL = '77777777-7777-4777-8777-777777777777';
+  const partial = {
+    value: [{ id: `/subscriptions/${SUB_PARTIAL}/providers/Microsoft.Security/securityContacts/default`, name: 'default', properties: { emails: 'soc@contoso.com' } }],
+    nextLink: `https://management.azure.com/subscriptions/${SUB_PARTIAL}/providers/Microsoft.Security/securityContacts?api-version=2023-12-01-preview&$skiptoken=abc`,
+  };
+  const state = createEmulatorState({
+    subscriptions: { body: { value: [subscription(SUB_UNCOLLECTED), subscription(SUB_PARTIAL), subscription(SUB_DISABLED, 'Disabled')] }, source: 't' },
+    securityContacts: new Map([[SUB_PARTIAL, { body: partial, source: '/capture/partial.json' }]]),
+  });
+  const uncollected = call(state, 'GET', contactsPath(SUB_UNCOLLECTED, '2023-12-01-preview'));
+  assert.equal(uncollected.status, 501, 'not retried by the collector');
+  assert.equal((uncollected.body as any).error.code, 'NotCollected');
+  // a disabled subscription is not read by the collector; it keeps answering an empty list
+  assert.deepEqual(call(state, 'GET', contactsPath(SUB_DISABLED, '2023-12-01-preview')).body, { value: [] });
+
+  const first = call(state, 'GET', contactsPath(SUB_PARTIAL, '2023-12-01-preview'));
+  assert.equal(first.status, 200);
+  const nextLink = (first.body as any).nextLink as string;
+  assert.equal(nextLink, `${BASE}/subscriptions/${SUB_PARTIAL}/providers/Microsoft.Security/securityContacts?api-version=2023-12-01-preview&$skiptoken=abc`);
+  assert.deepEqual((first.body as any).value, partial.value);
+  const next = call(state, 'GET', nextLink.slice(BASE.length));
+  assert.equal(next.status, 501);
+  assert.deepEqual((next.body as any).error, {
+    code: 'IncompleteCapture',
+    message: 'only the first page of security contacts was collected (the body still has a nextLink) in /capture/partial.json',
+  });
+  // another api-version would need the whole list to convert: refused the same way
+  assert.equal((call(state, 'GET', contactsPath(SUB_PARTIAL, '2017-08-01-preview')).body as any).error.code, 'IncompleteCapture');
+  // a write makes the contacts known from then on
+  assert.equal(call(state, 'PUT', contactsPath(SUB_UNCOLLECTED, '2023-12-01-preview', 'default'), { properties: { emails: 'a@b.c', isEnabled: true, notificationsByRole: { state: 'On', roles: ['Owner'] }, notificationsSources: [] } }).status, 201);
+  assert.equal(call(state, 'GET', contactsPath(SUB_UNCOLLECTED, '2023-12-01-preview')).status, 200);
+});

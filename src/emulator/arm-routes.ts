@@ -14,7 +14,7 @@ import {
   type StoredContact,
 } from './contact-shapes.js';
 import { validateContactBody } from './contact-schemas.js';
-import { storedContacts, type EmulatorState } from './emulator-state.js';
+import { storedContacts, type ContactsEntry, type EmulatorState } from './emulator-state.js';
 
 export interface ArmRequest {
   readonly method: string;
@@ -134,6 +134,66 @@ function readContacts(state: EmulatorState, subscriptionId: string): StoredConta
   return contactsFromListBody(entry?.body);
 }
 
+const INACTIVE_STATES = new Set(['disabled', 'deleted']);
+
+/** 501 Not Implemented: the emulator cannot answer from its capture, and the collector does not retry it. */
+const NOT_IN_CAPTURE_STATUS = 501;
+
+/**
+ * The contacts list of a subscription the capture holds no data for: an active subscription without a contacts
+ * body (not collected), or a page after a captured body that still had a nextLink. Azure would have answered
+ * something, but the capture does not say what, so the emulator answers an error in the words `scan --offline`
+ * uses for the same capture, never an empty list (which would read as "no contacts") or the first page again.
+ */
+function unknownContacts(
+  request: ArmRequest,
+  apiVersion: string,
+  subscription: Record<string, unknown>,
+  entry: ContactsEntry | undefined,
+): Omit<ArmResponse, 'route'> | undefined {
+  if (entry === undefined) {
+    if (INACTIVE_STATES.has(String(subscription.state ?? '').toLowerCase())) return undefined;
+    return {
+      status: NOT_IN_CAPTURE_STATUS,
+      body: armError('NotCollected', 'not collected: the capture has no security contacts for this subscription'),
+    };
+  }
+  // later pages, and the whole list at another api-version (which would need every page to convert)
+  if (entry.kind === 'captured' && (request.query.has('$skiptoken') || (hasNextLink(entry.body) && apiVersion !== API_VERSIONS.securityContacts))) {
+    return {
+      status: NOT_IN_CAPTURE_STATUS,
+      body: armError(
+        'IncompleteCapture',
+        `only the first page of security contacts was collected (the body still has a nextLink) in ${entry.source ?? 'the capture'}`,
+      ),
+    };
+  }
+  return undefined;
+}
+
+function hasNextLink(body: unknown): boolean {
+  const nextLink = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { nextLink?: unknown }).nextLink : undefined;
+  return typeof nextLink === 'string' && nextLink !== '';
+}
+
+/**
+ * A captured body's nextLink points at the ARM endpoint it was collected from; served by the emulator it points
+ * at the emulator (same path and query), which then answers that the capture holds no further page.
+ */
+function withLocalNextLink(body: unknown, baseUrl: string): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  if (!hasNextLink(body)) return body;
+  const nextLink = (body as { nextLink: string }).nextLink;
+  let local: string;
+  try {
+    const parsed = new URL(nextLink, baseUrl);
+    local = new URL(`${parsed.pathname}${parsed.search}`, baseUrl).toString();
+  } catch {
+    return body;
+  }
+  return { ...body, nextLink: local };
+}
+
 function handleContacts(state: EmulatorState, request: ArmRequest, rawSubscriptionId: string, name: string | undefined): ArmResponse {
   const route = name === undefined ? 'list-contacts' : `${request.method.toLowerCase()}-contact`;
   const version = checkApiVersion(request, SECURITY_CONTACT_API_VERSIONS, route, 'securityContacts');
@@ -150,8 +210,10 @@ function handleContacts(state: EmulatorState, request: ArmRequest, rawSubscripti
   }
   if (name === undefined) {
     if (request.method !== 'GET') return fail(405, 'MethodNotAllowed', `The HTTP method '${request.method}' is not supported for this resource.`);
+    const unknown = unknownContacts(request, apiVersion, subscription, entry);
+    if (unknown) return { ...unknown, route, subscriptionId };
     if (entry?.kind === 'captured' && apiVersion === API_VERSIONS.securityContacts) {
-      return { status: 200, body: entry.body, route, subscriptionId };
+      return { status: 200, body: withLocalNextLink(entry.body, request.baseUrl), route, subscriptionId };
     }
     return { status: 200, body: contactListBody(subscriptionId, readContacts(state, subscriptionId), apiVersion), route, subscriptionId };
   }

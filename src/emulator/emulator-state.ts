@@ -2,13 +2,17 @@
  * What the emulator serves: subscriptions, a management-group hierarchy and per-subscription security contacts.
  * A subscription's contacts body is served exactly as captured until a write changes that subscription; from
  * then on its contacts are stored and answered in the shape of the api-version asked for.
+ *
+ * What a capture does not hold is never invented: an active subscription the capture has no contacts body for
+ * (not collected), and the pages after a captured body that still has a nextLink, are answered with an error
+ * (501, not retried), so a scan of the emulator reports `error` exactly where `scan --offline` of the capture does.
  */
 import type { Capture } from '../connectors/azure/capture.js';
 import { contactsFromListBody, type StoredContact } from './contact-shapes.js';
 import { isArmErrorBody } from './arm-error.js';
 
 export type ContactsEntry =
-  | { readonly kind: 'captured'; readonly body: unknown }
+  | { readonly kind: 'captured'; readonly body: unknown; readonly source?: string }
   | { readonly kind: 'stored'; readonly contacts: Map<string, StoredContact> };
 
 export interface ManagementGroup {
@@ -74,7 +78,7 @@ export function createEmulatorState(capture: Capture, options: { tenantId?: stri
     options.tenantId ?? (typeof subscriptions[0]?.tenantId === 'string' ? subscriptions[0].tenantId : '00000000-0000-0000-0000-000000000000');
   const contacts = new Map<string, ContactsEntry>();
   for (const [subscriptionId, captured] of capture.securityContacts) {
-    contacts.set(subscriptionId, { kind: 'captured', body: captured.body });
+    contacts.set(subscriptionId, { kind: 'captured', body: captured.body, source: captured.source });
   }
   return {
     tenantId,
