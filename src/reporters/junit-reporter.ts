@@ -4,6 +4,8 @@ import { countByStatus, type Reporter } from './scan-report.js';
 
 /** XML 1.0 cannot carry most control characters even escaped: drop them (tenant data can hold anything). */
 const xmlText = (text: string): string => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+/** Attribute values: XML parsers fold line breaks in attributes into spaces, so write them as spaces. */
+const xmlAttr = (text: string): string => xmlText(text).replace(/\s*[\r\n]+\s*/g, ' ');
 
 function fixText(control: Control): string {
   return [
@@ -53,19 +55,19 @@ export const junitReporter: Reporter = (report) => {
 };
 
 function testcase(suite: ReturnType<ReturnType<typeof create>['ele']>, control: Control, f: Finding): void {
-  const name = xmlText(f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId);
+  const name = xmlAttr(f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId);
   const test = suite.ele('testcase', { name, classname: control.id, time: '0' });
-  const reason = xmlText(f.reason);
+  const reason = xmlAttr(f.reason);
   switch (f.status) {
     case 'fail':
-      test.ele('failure', { message: reason, type: f.expiredException ? 'fail:exception-expired' : 'fail' }).txt(xmlText(fixText(control)));
+      test.ele('failure', { message: reason, type: f.expiredException ? 'fail:exception-expired' : 'fail' }).txt(xmlText(`${f.reason}\n\n${fixText(control)}`));
       break;
     case 'error':
       test.ele('error', { message: reason, type: 'error' }).txt('ward could not read or evaluate this asset\'s data: the control is neither passed nor failed.');
       break;
     case 'excepted':
       test.ele('skipped', {
-        message: xmlText(f.exception ? `excepted (${f.exception.id}, owner ${f.exception.owner}, until ${f.exception.expires}): ${f.exception.reason}` : reason),
+        message: xmlAttr(f.exception ? `excepted (${f.exception.id}, owner ${f.exception.owner}, until ${f.exception.expires}): ${f.exception.reason}` : reason),
       });
       break;
     case 'skipped':
