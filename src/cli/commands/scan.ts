@@ -7,6 +7,8 @@ import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
 import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
 import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import { runScan } from '../../scan/run-scan.js';
+import { listExceptions } from '../../store/exception-repository.js';
+import { readTrend } from '../../store/report-history-repository.js';
 import { resolve } from 'node:path';
 import type { CliContext } from '../cli-context.js';
 import { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore, type FailOn } from '../command-options.js';
@@ -46,12 +48,18 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
       const controls = selectControls(context, options.controls, options.control);
       const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
-      const result = await withStore(context, options.db, (store) => runScan({ store, controls, inventory, source, now: context.io.now }));
+      const { result, trend, exceptions } = await withStore(context, options.db, async (store) => {
+        const result = await runScan({ store, controls, inventory, source, now: context.io.now });
+        return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+      });
       const report: ScanReport = {
         tool: { name: 'ward', version: WARD_VERSION },
         scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
         controls,
         findings: result.findings,
+        asOf: result.startedAt.toISOString(),
+        trend,
+        exceptions,
       };
       emit(context, REPORTERS[format](report, { colour: colourFor(context, options.output) }), options.output);
       context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
