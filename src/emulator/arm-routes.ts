@@ -14,6 +14,7 @@ import {
   type StoredContact,
 } from './contact-shapes.js';
 import { validateContactBody } from './contact-schemas.js';
+import { handlePolicyRequest } from './policy-routes.js';
 import { storedContacts, type ContactsEntry, type EmulatorState } from './emulator-state.js';
 
 export interface ArmRequest {
@@ -281,6 +282,7 @@ function handleContacts(state: EmulatorState, request: ArmRequest, rawSubscripti
 
 export function handleArmRequest(state: EmulatorState, request: ArmRequest): ArmResponse {
   const path = request.path;
+  const policy = handlePolicyRequest(state, request); if (policy) return policy;
   const contacts = CONTACTS_PATH.exec(path);
   if (contacts) return handleContacts(state, request, decodeURIComponent(contacts[1] ?? ''), contacts[2] === undefined ? undefined : decodeURIComponent(contacts[2]));
 

@@ -8,6 +8,7 @@ import { registerFindings } from './findings.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
+import { registerPolicy } from './policy.js';
 import { registerQuery } from './query.js';
 import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
@@ -30,4 +31,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   emulator: registerEmulator,
   iac: registerIac,
   remediate: registerRemediate,
+  policy: registerPolicy,
 };
