@@ -4,9 +4,26 @@
  * Without PostgreSQL binaries those tests are skipped and say so.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { postgresBinariesAvailable, startTestPostgres, type TestPostgres } from '../src/store/test-postgres.js';
 
-const patterns = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['src/**/*.test.ts', 'controls/**/*.test.ts'];
+/** Every *.test.ts below the given folders (Node 20's test runner does not expand globs). */
+function findTestFiles(roots: readonly string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.test.ts')) found.push(path);
+    }
+  };
+  for (const root of roots) walk(root);
+  return found.sort();
+}
+
+const patterns = process.argv.slice(2).length > 0 ? process.argv.slice(2) : findTestFiles(['src', 'controls']);
 let server: TestPostgres | undefined;
 const env = { ...process.env };
 if (env.WARD_TEST_POSTGRES_URL) {
