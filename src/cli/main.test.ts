@@ -92,7 +92,8 @@ test('bad input is one line, exit 2, and leaves stored results as they were', as
   assert.equal(stored, 12);
 
   const badFormat = await run(['scan', '--offline', sample, '--format', 'xml']);
-  assert.deepEqual([badFormat.code, badFormat.err], [2, 'ward: unknown --format xml\n  hint: choose one of: table, json\n']);
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.err, /^ward: unknown --format xml\n  hint: choose one of: table, json, [a-z, ]+\n$/);
 
   const broken = join(work, 'broken');
   cpSync(sample, broken, { recursive: true });
