@@ -4,6 +4,7 @@
  * the same question, and the in-memory reference evaluator. Prints median timings and ratios and writes them
  * to bench/results/eval.txt. Target: compiled SQL within 1.5x of the hand-written query.
  */
+import { readFileSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,19 +24,8 @@ const CONNECTORS = 100_000;
 const WARMUP = 2;
 const RUNS = 7;
 
-const SEED_CHECK = `{
-connectors(
-where: {
-OR: [
-{ securityContacts_SOME: null }
-{ securityContacts_SOME: { email: null } }
-{ securityContacts_SOME: { email: "" } }
-]
-}
-) {
-...AssetFragment
-}
-}`;
+/** The stored seed check, read from the control folder so that what is measured is what ships. */
+const SEED_CHECK = readFileSync(new URL('../controls/azure/defender/azure-defender-security-contact-email/check.graphql', import.meta.url), 'utf8');
 
 const SEED_WHERE = '{ OR: [{ securityContacts_SOME: null }, { securityContacts_SOME: { email: null } }, { securityContacts_SOME: { email: "" } }] }';
 
