@@ -22,10 +22,8 @@ import {
   type PipelineRequest,
   type PipelineResponse,
   type RetryStrategy,
-  type TlsSettings,
 } from '@azure/core-rest-pipeline';
 import type { Agent } from 'node:https';
-import tls from 'node:tls';
 import { createTrustedAgent } from './trusted-agent.js';
 
 export interface ArmClientOptions {
@@ -62,15 +60,8 @@ export interface ArmClient {
   readonly agent: Agent | undefined;
   /** GET a path (`/subscriptions?api-version=…`) or an absolute URL on the ARM endpoint (a nextLink). */
   get(pathOrUrl: string, signal?: AbortSignal): Promise<ArmGetResult>;
-}
-
-/**
- * TLS settings trusting Node's roots plus extra CAs, for pipelines built elsewhere. Prefer `createTrustedAgent`
- * (./trusted-agent.ts): settings like these make Node build a TLS context on every new connection.
- */
-export function tlsOptionsWithCa(ca: string | readonly string[] | undefined): TlsSettings | undefined {
-  if (ca === undefined) return undefined;
-  return { ca: [...tls.rootCertificates, ...(typeof ca === 'string' ? [ca] : ca)] };
+  /** Any method, with the same retries, timeouts and token handling (PUT and DELETE are idempotent in ARM). */
+  send(method: 'GET' | 'PUT' | 'PATCH' | 'DELETE', pathOrUrl: string, options?: { readonly body?: unknown; readonly signal?: AbortSignal }): Promise<ArmGetResult>;
 }
 
 function parseRetryAfterMs(response: PipelineResponse | undefined): number | undefined {
@@ -194,36 +185,41 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   );
   const httpClient = createDefaultHttpClient();
 
+  const send: ArmClient['send'] = async (method, pathOrUrl, sendOptions = {}) => {
+    const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${armEndpoint}${pathOrUrl}`;
+    if (new URL(url).origin !== origin) {
+      // a nextLink elsewhere would receive our bearer token: refuse it
+      throw new RestError(`refusing to follow a link off the ARM endpoint (${new URL(url).origin})`, { code: 'UnexpectedNextLink' });
+    }
+    const hasBody = sendOptions.body !== undefined;
+    const request = createPipelineRequest({
+      url,
+      method,
+      headers: createHttpHeaders({ accept: 'application/json', ...(hasBody ? { 'content-type': 'application/json' } : {}) }),
+      ...(hasBody ? { body: JSON.stringify(sendOptions.body) } : {}),
+      ...(sendOptions.signal === undefined ? {} : { abortSignal: sendOptions.signal }),
+    });
+    let response: PipelineResponse;
+    try {
+      response = await pipeline.sendRequest(httpClient, request);
+    } catch (error) {
+      if (error instanceof RestError) (error as RestError & { attempts?: number }).attempts = attemptsByRequest.get(request) ?? 0;
+      throw error;
+    }
+    const attempts = attemptsByRequest.get(request) ?? 1;
+    const text = response.bodyAsText ?? '';
+    if (text === '') return { url, status: response.status, body: undefined, attempts };
+    try {
+      return { url, status: response.status, body: JSON.parse(text) as unknown, attempts };
+    } catch (error) {
+      return { url, status: response.status, body: undefined, parseError: (error as Error).message, attempts };
+    }
+  };
+
   return {
     armEndpoint,
     agent,
-    async get(pathOrUrl, signal) {
-      const url = /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${armEndpoint}${pathOrUrl}`;
-      if (new URL(url).origin !== origin) {
-        // a nextLink elsewhere would receive our bearer token: refuse it
-        throw new RestError(`refusing to follow a link off the ARM endpoint (${new URL(url).origin})`, { code: 'UnexpectedNextLink' });
-      }
-      const request = createPipelineRequest({
-        url,
-        method: 'GET',
-        headers: createHttpHeaders({ accept: 'application/json' }),
-        ...(signal === undefined ? {} : { abortSignal: signal }),
-      });
-      let response: PipelineResponse;
-      try {
-        response = await pipeline.sendRequest(httpClient, request);
-      } catch (error) {
-        if (error instanceof RestError) (error as RestError & { attempts?: number }).attempts = attemptsByRequest.get(request) ?? 0;
-        throw error;
-      }
-      const attempts = attemptsByRequest.get(request) ?? 1;
-      const text = response.bodyAsText ?? '';
-      if (text === '') return { url, status: response.status, body: undefined, attempts };
-      try {
-        return { url, status: response.status, body: JSON.parse(text) as unknown, attempts };
-      } catch (error) {
-        return { url, status: response.status, body: undefined, parseError: (error as Error).message, attempts };
-      }
-    },
+    send,
+    get: (pathOrUrl, signal) => send('GET', pathOrUrl, signal === undefined ? {} : { signal }),
   };
 }

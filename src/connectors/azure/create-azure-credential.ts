@@ -5,7 +5,6 @@
  */
 import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
-import type { TlsSettings } from '@azure/core-rest-pipeline';
 import type { AzureEndpoints } from './azure-clouds.js';
 
 export interface AzureCredentialOptions {
@@ -15,8 +14,6 @@ export interface AzureCredentialOptions {
   readonly tenantId?: string;
   /** HTTPS agent for the token requests (one trusting an extra CA, e.g. the emulator's). */
   readonly agent?: Agent;
-  /** TLS settings for the token requests; prefer `agent` (see trusted-agent.ts). */
-  readonly tlsOptions?: TlsSettings;
 }
 
 export function createAzureCredential(options: AzureCredentialOptions): TokenCredential {
@@ -26,7 +23,6 @@ export function createAzureCredential(options: AzureCredentialOptions): TokenCre
     authorityHost: options.endpoints.authorityHost,
     disableInstanceDiscovery: options.endpoints.disableInstanceDiscovery,
     ...(options.agent === undefined ? {} : { agent: options.agent }),
-    ...(options.tlsOptions === undefined ? {} : { tlsOptions: options.tlsOptions }),
   };
   if (tenantId && env.AZURE_CLIENT_ID && env.AZURE_CLIENT_SECRET) {
     return new ClientSecretCredential(tenantId, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, common);
