@@ -9,7 +9,6 @@ import {
   contactListBody,
   contactResource,
   contactsFromListBody,
-  isSecurityContactApiVersion,
   patchContact,
   type StoredContact,
 } from './contact-shapes.js';

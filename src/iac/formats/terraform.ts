@@ -6,7 +6,7 @@ import { parseHcl, type HclBody } from '../hcl-parser.js';
 import { IAC_CONTROL } from '../iac-control.js';
 import type { IacFinding, IacInputError, IacScanResult, IacWarning } from '../iac-finding.js';
 import type { IacFormat, IacScanContext, IacSourceFile } from '../iac-format.js';
-import { knownValue, unknownValue, withSource, type ResolvedValue } from '../resolved-value.js';
+import { knownValue, unknownValue, withSource } from '../resolved-value.js';
 import { resolveTerraformValue, type TerraformScope } from '../terraform-expressions.js';
 
 const CONTACT_TYPE = 'azurerm_security_center_contact';

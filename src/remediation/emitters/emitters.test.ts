@@ -33,7 +33,7 @@ test('az: current CLI syntax, addresses passed to az intact however odd, legacy 
   assert.match(script, /az security contact create/);
   assert.match(script, /--alert-notifications '\{"state":"On","minimalSeverity":"Medium"\}'/);
   const args = runWithStubs(script);
-  const emails = args.filter((line, index) => args[index - 1] === 'ARG:--emails').map((line) => line.slice(4));
+  const emails = args.filter((_line, index) => args[index - 1] === 'ARG:--emails').map((line) => line.slice(4));
   assert.equal(emails.length, plan.subscriptions.length);
   assert.ok(emails.every((value) => value.endsWith(TRICKY.join(';'))), emails.join('\n'));
   assert.ok(args.includes('ARG:https://management.azure.com/subscriptions/00000000-0000-4000-8000-000000000101/providers/Microsoft.Security/securityContacts/default2?api-version=2017-08-01-preview'));
