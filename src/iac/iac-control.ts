@@ -1,6 +1,9 @@
 import type { IacSeverity } from './iac-finding.js';
 
-/** The control `ward iac` evaluates, with the texts reports show for it. */
+/**
+ * The control `ward iac` evaluates, with the texts reports show for it. Its id, title, severity and framework
+ * mapping must match controls/…/azure-defender-security-contact-email/control.yaml: iac-control.test.ts checks.
+ */
 export const IAC_CONTROL = {
   id: 'azure-defender-security-contact-email',
   title: 'Defender for Cloud security contact has an additional email address',
@@ -13,7 +16,14 @@ export const IAC_CONTROL = {
     'addresses joined by `;`) or `email` (2017-08-01-preview, azurerm_security_center_contact). Prefer the current ' +
     'api-version 2023-12-01-preview with the contact named `default`.',
   helpUri: 'https://learn.microsoft.com/azure/defender-for-cloud/configure-email-notifications',
-  frameworks: ['CIS Microsoft Azure Foundations v2.0.0 2.1.19', 'CIS v3.0.0 3.1.13', 'MCSB IR-2'],
+  frameworks: [
+    'CIS Microsoft Azure Foundations 2.0.0 2.1.19',
+    'CIS Microsoft Azure Foundations 2.1.0 2.1.18',
+    'CIS Microsoft Azure Foundations 3.0.0 3.1.13',
+    'CIS Microsoft Azure Foundations 4.0.0 9.1.13',
+    'CIS Microsoft Azure Foundations 5.0.0 8.1.13',
+    'Microsoft cloud security benchmark v3 IR-2',
+  ],
 } as const;
 
 export const LANDING_ZONE_RULE = {
