@@ -1,0 +1,343 @@
+/**
+ * `npm run bench:scan`: a live scan through the ARM emulator, as `ward scan` does it.
+ *
+ * 1. Speed. The emulator serves a synthetic tenant of 2,000 subscriptions with 25 ms added to every ARM answer;
+ *    ward collects at concurrency 50 into a warm on-disk store (opened, and loaded once, before timing) and the
+ *    timed part is collection + normalisation + runScan. The ideal is N·L/C (every request waiting its latency,
+ *    C at a time, nothing else costing anything). Target: wall / ideal <= 1.5, peak RSS < 300 MB.
+ *    The emulator runs in a child process (it keeps the emulator's CPU off the scanner's event loop on a 2-core
+ *    machine); the same run with the emulator in the scanner's process is printed for comparison.
+ * 2. The way the seed document does it by hand: one `curl` per subscription in a shell loop, with a token fetched
+ *    once, over 100 of the same subscriptions, extrapolated to 2,000. Target: ward >= 30x faster.
+ * 3. Memory against N: 2,000 / 10,000 / 20,000 subscriptions (2 ms latency), each scan in a fresh process: peak
+ *    RSS next to what the inventory itself takes (the heap held by the capture bodies and by the normalised
+ *    Inventory), so growth beyond the inventory shows.
+ *
+ * Writes the printed figures to bench/results/scan.txt. Every scan runs in a child process of its own
+ * (`--scanner`), so its peak RSS is its own.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const RUN_CLI = join(ROOT, 'src/cli/run-cli.ts');
+const RESULTS = join(ROOT, 'bench/results/scan.txt');
+
+const SUBSCRIPTIONS = 2000;
+const LATENCY_MS = 25;
+const CONCURRENCY = 50;
+const TIMED_RUNS = 3;
+const CURL_SAMPLE = 100;
+const MEMORY_SIZES = [2000, 10_000, 20_000];
+const MEMORY_LATENCY_MS = 2;
+
+interface ScannerResult {
+  readonly subscriptions: number;
+  readonly contactsRequests: number;
+  readonly runsMs: number[];
+  readonly phasesMs: { collect: number; normalise: number; scan: number };
+  readonly maxRssMb: number;
+  readonly captureHeapMb: number;
+  readonly inventoryHeapMb: number;
+  readonly captureJsonMb: number;
+  readonly inventoryJsonMb: number;
+  readonly findings: number;
+  readonly errors: number;
+}
+
+const mb = (bytes: number): number => bytes / 1024 / 1024;
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match) continue;
+    const raw = match[2] ?? '';
+    env[match[1] ?? ''] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll("'\\''", "'") : raw;
+  }
+  return env;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The scanner: one process, one store, one warm-up scan (with heap measurements), then timed scans.
+
+async function scanner(args: Map<string, string>): Promise<void> {
+  const { collectCapture } = await import('../src/connectors/azure/collect-capture.js');
+  const { normaliseCapture } = await import('../src/connectors/azure/normalise-capture.js');
+  const { runScan } = await import('../src/scan/run-scan.js');
+  const { loadControls } = await import('../src/scan/load-controls.js');
+  const { BUILTIN_CONTROLS_DIR } = await import('../src/core/package-paths.js');
+  const { openStore } = await import('../src/store/open-store.js');
+  const { startEmulator } = await import('../src/emulator/start-emulator.js');
+
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const heap = (): number => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const runs = Number(args.get('runs') ?? '1');
+  const concurrency = Number(args.get('concurrency') ?? String(CONCURRENCY));
+  let env: Record<string, string>;
+  let closeEmulator = async (): Promise<void> => undefined;
+  if (args.has('in-process')) {
+    const emulator = await startEmulator({ synthetic: Number(args.get('in-process')), latencyMs: Number(args.get('latency') ?? '0') });
+    env = { ...emulator.environment };
+    closeEmulator = () => emulator.close();
+  } else {
+    env = parseEnvFile(readFileSync(args.get('env-file') ?? '', 'utf8'));
+  }
+  const ca = readFileSync(env.NODE_EXTRA_CA_CERTS ?? '', 'utf8');
+  const controls = loadControls(BUILTIN_CONTROLS_DIR, ROOT);
+  // an existing store, created by another process (as a first `ward scan` would have): creating one costs
+  // seconds and hundreds of MB once, which is not what a scan costs
+  const storeDir = args.get('store') ?? '';
+  const store = await openStore({ location: storeDir });
+  const collect = () => collectCapture({ env, ca, concurrency });
+  const now = (): Date => new Date();
+  try {
+    // warm-up: the store's first load, TLS contexts, JIT; and what the capture and the inventory hold on the heap
+    // (heap with the object alive minus heap once it is released, each after a full GC)
+    let capture: Awaited<ReturnType<typeof collectCapture>> | undefined = await collect();
+    const captureJson = JSON.stringify(capture.subscriptions.body).length + [...capture.securityContacts.values()].reduce((sum, c) => sum + JSON.stringify(c.body).length, 0);
+    const contactsRequests = capture.securityContacts.size;
+    let inventory: ReturnType<typeof normaliseCapture> | undefined = normaliseCapture(capture, { invalidBodies: 'error' });
+    const withBoth = heap();
+    capture = undefined;
+    const withInventory = heap();
+    const inventoryJson = JSON.stringify(inventory).length;
+    const subscriptions = inventory.connectors.length;
+    await runScan({ store, controls, inventory, source: 'bench:warm-up', now });
+    inventory = undefined;
+    const withNeither = heap();
+
+    const runsMs: number[] = [];
+    let phasesMs = { collect: 0, normalise: 0, scan: 0 };
+    let findings = 0;
+    let errors = 0;
+    for (let run = 0; run < runs; run += 1) {
+      const t0 = performance.now();
+      const live = await collect();
+      const t1 = performance.now();
+      const normalised = normaliseCapture(live, { invalidBodies: 'error' });
+      const t2 = performance.now();
+      const result = await runScan({ store, controls, inventory: normalised, source: 'bench', now });
+      const t3 = performance.now();
+      runsMs.push(t3 - t0);
+      if (t3 - t0 === median([...runsMs]) || run === 0) phasesMs = { collect: t1 - t0, normalise: t2 - t1, scan: t3 - t2 };
+      findings = result.findings.length;
+      errors = result.findings.filter((f) => f.status === 'error').length;
+    }
+    const result: ScannerResult = {
+      subscriptions,
+      contactsRequests,
+      runsMs,
+      phasesMs,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      captureHeapMb: mb(withBoth - withInventory),
+      inventoryHeapMb: mb(withInventory - withNeither),
+      captureJsonMb: mb(captureJson),
+      inventoryJsonMb: mb(inventoryJson),
+      findings,
+      errors,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await store.close();
+    await closeEmulator();
+  }
+}
+
+async function createStore(dir: string): Promise<void> {
+  const { openStore } = await import('../src/store/open-store.js');
+  await (await openStore({ location: dir })).close();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The orchestrator.
+
+interface EmulatorChild {
+  readonly envFile: string;
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+let emulatorsStarted = 0;
+
+async function startEmulatorChild(subscriptions: number, latencyMs: number, dir: string): Promise<EmulatorChild> {
+  emulatorsStarted += 1;
+  const envFile = join(dir, `emulator-${emulatorsStarted}.env`);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--', RUN_CLI, 'emulator', '--synthetic', String(subscriptions), '--latency-ms', String(latencyMs), '--port', '0', '--env-file', envFile],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 120_000;
+  while (!(existsSync(envFile) && /WARD_ARM_ENDPOINT=.*\n$/.test(readFileSync(envFile, 'utf8')))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the emulator did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    envFile,
+    env: parseEnvFile(readFileSync(envFile, 'utf8')),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function runChild(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`))));
+  });
+}
+
+/** A scan in a process of its own, on a store created beforehand by another process. */
+async function runScanner(args: readonly string[], dir: string): Promise<ScannerResult> {
+  const store = mkdtempSync(join(dir, 'store-'));
+  await runChild(['--create-store', store]);
+  const out = await runChild(['--scanner', '--store', store, ...args]);
+  rmSync(store, { recursive: true, force: true });
+  return JSON.parse(out.trim().split('\n').pop() ?? '') as ScannerResult;
+}
+
+async function curlLoop(env: Record<string, string>, count: number, dir: string): Promise<{ ms: number; ids: number }> {
+  const run = promisify(execFile);
+  const ca = env.NODE_EXTRA_CA_CERTS ?? '';
+  const base = env.WARD_ARM_ENDPOINT ?? '';
+  const token = JSON.parse(
+    (
+      await run('curl', [
+        '-s',
+        '--cacert',
+        ca,
+        '-d',
+        new URLSearchParams({ grant_type: 'client_credentials', client_id: env.AZURE_CLIENT_ID ?? '', client_secret: env.AZURE_CLIENT_SECRET ?? '', scope: `${base}/.default` }).toString(),
+        `${env.AZURE_AUTHORITY_HOST}/${env.AZURE_TENANT_ID}/oauth2/v2.0/token`,
+      ])
+    ).stdout,
+  ).access_token as string;
+  const ids: string[] = [];
+  for (let next: string | undefined = `${base}/subscriptions?api-version=2022-12-01`; next !== undefined && ids.length < count; ) {
+    const page = JSON.parse((await run('curl', ['-s', '--cacert', ca, '-H', `Authorization: Bearer ${token}`, next])).stdout) as {
+      value: { subscriptionId: string; state: string }[];
+      nextLink?: string;
+    };
+    ids.push(...page.value.filter((s) => s.state !== 'Disabled' && s.state !== 'Deleted').map((s) => s.subscriptionId));
+    next = page.nextLink;
+  }
+  ids.splice(count);
+  const script = join(dir, 'curl-loop.sh');
+  const port = new URL(base).port;
+  writeFileSync(
+    script,
+    '#!/bin/sh\n' +
+      `for s in ${ids.join(' ')}; do\n` +
+      `  curl -s -H "Authorization: Bearer $TOKEN" --cacert "$CA" "https://127.0.0.1:${port}/subscriptions/$s/providers/Microsoft.Security/securityContacts?api-version=2023-12-01-preview" > /dev/null\n` +
+      'done\n',
+  );
+  const started = performance.now();
+  await run('sh', [script], { env: { ...process.env, TOKEN: token, CA: ca } });
+  return { ms: performance.now() - started, ids: ids.length };
+}
+
+async function orchestrate(): Promise<void> {
+  const lines: string[] = [];
+  const print = (line = ''): void => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'ward-bench-scan-'));
+  const loadBefore = loadavg().map((n) => n.toFixed(1)).join(' ');
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  print(`ward live scan benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${cpu})`);
+  print(`load average at the start: ${loadBefore} (the cores are shared: other work on the machine slows the figures down)`);
+  print();
+  try {
+    const ideal = (SUBSCRIPTIONS * LATENCY_MS) / CONCURRENCY;
+    // 1. speed, emulator in a child process (the headline) and in-process (for comparison)
+    const emulator = await startEmulatorChild(SUBSCRIPTIONS, LATENCY_MS, dir);
+    let child: ScannerResult;
+    let curl: { ms: number; ids: number };
+    try {
+      child = await runScanner(['--env-file', emulator.envFile, '--runs', String(TIMED_RUNS), '--concurrency', String(CONCURRENCY)], dir);
+      curl = await curlLoop(emulator.env, CURL_SAMPLE, dir);
+    } finally {
+      await emulator.stop();
+    }
+    const inProcess = await runScanner(['--in-process', String(SUBSCRIPTIONS), '--latency', String(LATENCY_MS), '--runs', String(TIMED_RUNS), '--concurrency', String(CONCURRENCY)], dir);
+
+    const report = (label: string, r: ScannerResult): void => {
+      const wall = median(r.runsMs);
+      const requests = r.contactsRequests + Math.ceil(r.subscriptions / 100);
+      print(`${label}`);
+      print(`  wall time (median of ${r.runsMs.length}): ${(wall / 1000).toFixed(2)} s  [runs: ${r.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s]`);
+      print(`    collect ${(r.phasesMs.collect / 1000).toFixed(2)} s, normalise ${(r.phasesMs.normalise / 1000).toFixed(3)} s, store + evaluate ${(r.phasesMs.scan / 1000).toFixed(2)} s`);
+      print(`  ideal N·L/C = ${SUBSCRIPTIONS}·${LATENCY_MS} ms/${CONCURRENCY} = ${(ideal / 1000).toFixed(2)} s;  ratio ${(wall / ideal).toFixed(2)} (target <= 1.5)`);
+      print(`  requests: ${requests} (${Math.ceil(r.subscriptions / 100)} subscription pages + ${r.contactsRequests} security-contact lists) = ${Math.round(requests / (wall / 1000))} requests/s`);
+      print(`  peak RSS of the scanning process: ${r.maxRssMb.toFixed(0)} MB (target < 300 MB)`);
+      print(`  findings: ${r.findings} (${r.errors} error: the synthetic tenant's AuthorizationFailed subscriptions)`);
+    };
+    print(`1. ward scan, live, ${SUBSCRIPTIONS} subscriptions, ${LATENCY_MS} ms per ARM answer, concurrency ${CONCURRENCY}, warm on-disk PGlite store`);
+    report('emulator in a child process (headline: its CPU is off the scanner\'s event loop):', child);
+    report('emulator in the scanning process (for comparison; its peak RSS includes the emulator):', inProcess);
+    print();
+
+    const wardWall = median(child.runsMs);
+    const curlPerSubscription = curl.ms / curl.ids;
+    const curlExtrapolated = curlPerSubscription * SUBSCRIPTIONS;
+    print(`2. by hand: one curl per subscription in a shell loop, token fetched once`);
+    print(`  ${curl.ids} subscriptions in ${(curl.ms / 1000).toFixed(2)} s = ${curlPerSubscription.toFixed(1)} ms each; extrapolated to ${SUBSCRIPTIONS}: ${(curlExtrapolated / 1000).toFixed(1)} s`);
+    print(`  ward (collect + normalise + evaluate + store): ${(wardWall / 1000).toFixed(2)} s = ${(curlExtrapolated / wardWall).toFixed(1)}x faster (target >= 30x)`);
+    print();
+
+    // 3. memory against N
+    print(`3. memory against N (${MEMORY_LATENCY_MS} ms per ARM answer, concurrency ${CONCURRENCY}, emulator in a child process, one scanning process per size)`);
+    print('  subscriptions | peak RSS | capture heap | inventory heap | capture JSON | inventory JSON | RSS - capture - inventory | wall');
+    for (const size of MEMORY_SIZES) {
+      const memoryEmulator = await startEmulatorChild(size, MEMORY_LATENCY_MS, dir);
+      let r: ScannerResult;
+      try {
+        r = await runScanner(['--env-file', memoryEmulator.envFile, '--runs', '1', '--concurrency', String(CONCURRENCY)], dir);
+      } finally {
+        await memoryEmulator.stop();
+      }
+      const rest = r.maxRssMb - r.captureHeapMb - r.inventoryHeapMb;
+      print(
+        `  ${String(size).padStart(13)} | ${r.maxRssMb.toFixed(0).padStart(5)} MB | ${r.captureHeapMb.toFixed(1).padStart(9)} MB | ${r.inventoryHeapMb.toFixed(1).padStart(11)} MB | ` +
+          `${r.captureJsonMb.toFixed(1).padStart(9)} MB | ${r.inventoryJsonMb.toFixed(1).padStart(11)} MB | ${rest.toFixed(0).padStart(22)} MB | ${(median(r.runsMs) / 1000).toFixed(2)} s`,
+      );
+    }
+    print('  capture/inventory heap: heapUsed after a full GC with the object alive minus once it is released.');
+    print();
+    print(`load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(RESULTS, `${lines.join('\n')}\n`);
+  process.stdout.write(`\nwritten to ${RESULTS}\n`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--create-store') {
+  await createStore(argv[1] ?? '');
+} else if (argv[0] === '--scanner') {
+  const args = new Map<string, string>();
+  for (let index = 1; index < argv.length; index += 2) args.set((argv[index] ?? '').replace(/^--/, ''), argv[index + 1] ?? '');
+  await scanner(args);
+} else {
+  await orchestrate();
+}
