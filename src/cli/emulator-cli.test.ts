@@ -116,9 +116,13 @@ test('ward emulator in its own process: the env file it writes makes `ward scan`
 
     const live = await runWard(['scan', '--format', 'json', '--db', db], { cwd: dir, now: NOW, env: emulator.env });
     assert.equal(live.code, 1, live.stderr);
-    const report = JSON.parse(live.stdout) as { scan: { source: string }; summary: Record<string, number> };
+    const report = JSON.parse(live.stdout) as { scan: { source: string }; findings: { assetId: string; checkId: string; status: string }[] };
     assert.equal(report.scan.source, `live:${emulator.env.WARD_ARM_ENDPOINT}`);
-    assert.deepEqual([report.summary.pass, report.summary.fail, report.summary.error, report.summary.skipped], [4, 6, 1, 1]);
+    const offline = await runWard(['scan', '--offline', SAMPLE, '--format', 'json', '--db', db], { cwd: dir, now: NOW });
+    const verdicts = (findings: { assetId: string; checkId: string; status: string }[]): string[] =>
+      findings.map((f) => `${f.checkId} ${f.assetId} ${f.status}`).sort();
+    assert.deepEqual(verdicts(report.findings), verdicts((JSON.parse(offline.stdout) as typeof report).findings));
+    assert.equal(new Set(report.findings.map((f) => f.assetId)).size, 12);
     // progress names the one unreadable subscription (the sample's captured AuthorizationFailed), and nothing else failed
     assert.deepEqual(live.stderr.match(/error reading subscription \S+/g), ['error reading subscription 0a1b2c3d-1111-4a5b-8c9d-000000000011']);
   } finally {

@@ -78,14 +78,27 @@ function parseRetryAfterMs(response: PipelineResponse | undefined): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function isJson(text: string | null | undefined): boolean {
-  if (text === undefined || text === null || text === '') return true;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+type ParsedBody = { readonly body: unknown } | { readonly parseError: string };
+
+/** Each 2xx body is parsed once: by the retry strategy (is it whole JSON?), and the result reused by `send`. */
+const parsedBodies = new WeakMap<PipelineResponse, ParsedBody>();
+
+function parseBody(response: PipelineResponse): ParsedBody {
+  let parsed = parsedBodies.get(response);
+  if (parsed === undefined) {
+    const text = response.bodyAsText ?? '';
+    try {
+      parsed = { body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    } catch (error) {
+      parsed = { parseError: (error as Error).message };
+    }
+    parsedBodies.set(response, parsed);
   }
+  return parsed;
+}
+
+function isJson(response: PipelineResponse): boolean {
+  return !('parseError' in parseBody(response));
 }
 
 /** 429 (and 503) with Retry-After: wait what ARM asks, never longer than the cap. */
@@ -112,7 +125,7 @@ function transientStrategy(baseMs: number, maxMs: number): RetryStrategy {
           (response.status === 408 ||
             response.status === 429 ||
             (response.status >= 500 && response.status !== 501 && response.status !== 505) ||
-            (response.status >= 200 && response.status < 300 && !isJson(response.bodyAsText))));
+            (response.status >= 200 && response.status < 300 && !isJson(response))));
       if (!transient) return { skipStrategy: true };
       const exponential = Math.min(maxMs, baseMs * 2 ** retryCount);
       return { retryAfterInMs: Math.round(exponential * (0.8 + Math.random() * 0.4)) };
@@ -207,13 +220,9 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       throw error;
     }
     const attempts = attemptsByRequest.get(request) ?? 1;
-    const text = response.bodyAsText ?? '';
-    if (text === '') return { url, status: response.status, body: undefined, attempts };
-    try {
-      return { url, status: response.status, body: JSON.parse(text) as unknown, attempts };
-    } catch (error) {
-      return { url, status: response.status, body: undefined, parseError: (error as Error).message, attempts };
-    }
+    const parsed = parseBody(response);
+    if ('parseError' in parsed) return { url, status: response.status, body: undefined, parseError: parsed.parseError, attempts };
+    return { url, status: response.status, body: parsed.body, attempts };
   };
 
   return {

@@ -100,8 +100,11 @@ function scopeError(error: { error: { code: string; message: string } }, url: st
   });
 }
 
-/** GETs every page of a `{value, nextLink}` collection. Throws a WardError if any page fails. */
-async function listAll(client: ArmClient, path: string, what: string, signal?: AbortSignal): Promise<unknown[]> {
+/**
+ * GETs every page of a `{value, nextLink}` collection, handing each page to `onPage` as it arrives (so work on
+ * the first items overlaps the wait for the next page). Throws a WardError if any page fails.
+ */
+async function listAll(client: ArmClient, path: string, what: string, signal?: AbortSignal, onPage?: (items: readonly unknown[]) => void): Promise<unknown[]> {
   const items: unknown[] = [];
   let next: string | undefined = path;
   const seen = new Set<string>();
@@ -119,6 +122,7 @@ async function listAll(client: ArmClient, path: string, what: string, signal?: A
       throw scopeError(errorBody('InvalidResponseBody', `${what}: the answer is not a {"value": [...]} collection`), next);
     }
     items.push(...result.body.value);
+    onPage?.(result.body.value);
     next = typeof result.body.nextLink === 'string' && result.body.nextLink !== '' ? result.body.nextLink : undefined;
   }
   return items;
@@ -233,18 +237,45 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   let subscriptions: unknown[];
   let subscriptionsSource = `${endpoints.armEndpoint}${listPath}`;
 
-  if (options.subscriptionIds?.length) {
-    const ids = [...new Set(options.subscriptionIds.map((id) => id.toLowerCase()))];
-    const read = await mapWithConcurrency(ids, concurrency, (id) => readSubscription(client, id, signal));
-    subscriptions = read.map((entry) => entry.item);
-    read.forEach((entry, index) => {
-      if (entry.error) securityContacts.set(ids[index] ?? '', entry.error);
-    });
-    subscriptionsSource = `${endpoints.armEndpoint}/subscriptions/{${ids.join(',')}}`;
-  } else {
-    progress({ phase: 'subscriptions', done: 0, total: 1 });
-    const all = await listAll(client, listPath, 'listing subscriptions', signal);
-    if (options.managementGroupId !== undefined) {
+  // Contacts are read as soon as a subscription is known to be in scope: while the subscription list is still
+  // being paged (ARM pages it 100 or so at a time, one page after the other), not after its last page.
+  let listed = 0; // subscriptions in scope known so far: the progress total until the listing is complete
+  let settled = 0; // in scope and done: read, failed, or not to be read (inactive)
+  const contacts = createWorkPool<string>(concurrency, async (id) => {
+    const captured = await readContacts(client, id, signal);
+    securityContacts.set(id, captured);
+    settled += 1;
+    const failed = isObject(captured.body) && 'error' in captured.body;
+    progress({ phase: 'contacts', done: settled, total: listed, subscriptionId: id, outcome: failed ? 'error' : 'ok' });
+  });
+  const queued = new Set<string>();
+  const enqueue = (items: readonly unknown[]): void => {
+    for (const item of items) {
+      listed += 1;
+      const id = subscriptionIdOf(item);
+      const state = isObject(item) && typeof item.state === 'string' ? item.state.toLowerCase() : '';
+      if (id === undefined || !GUID.test(id) || securityContacts.has(id) || queued.has(id) || INACTIVE_STATES.has(state)) {
+        settled += 1;
+        continue;
+      }
+      queued.add(id);
+      contacts.push(id);
+    }
+  };
+
+  try {
+    if (options.subscriptionIds?.length) {
+      const ids = [...new Set(options.subscriptionIds.map((id) => id.toLowerCase()))];
+      const read = await mapWithConcurrency(ids, concurrency, (id) => readSubscription(client, id, signal));
+      subscriptions = read.map((entry) => entry.item);
+      read.forEach((entry, index) => {
+        if (entry.error) securityContacts.set(ids[index] ?? '', entry.error);
+      });
+      subscriptionsSource = `${endpoints.armEndpoint}/subscriptions/{${ids.join(',')}}`;
+      enqueue(subscriptions);
+    } else if (options.managementGroupId !== undefined) {
+      progress({ phase: 'subscriptions', done: 0, total: 1 });
+      const all = await listAll(client, listPath, 'listing subscriptions', signal);
       const group = options.managementGroupId;
       const descendantsPath = `/providers/Microsoft.Management/managementGroups/${encodeURIComponent(group)}/descendants?api-version=${API_VERSIONS.managementGroupDescendants}`;
       const descendants = await listAll(client, descendantsPath, `descendants of management group ${group}`, signal);
@@ -254,36 +285,62 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
           .map((item) => String((item as JsonObject).name).toLowerCase()),
       );
       subscriptions = all.filter((item) => inGroup.has(subscriptionIdOf(item)?.toLowerCase() ?? ''));
-      const listed = new Set(subscriptions.map((item) => subscriptionIdOf(item)?.toLowerCase()));
-      const missing = [...inGroup].filter((id) => !listed.has(id));
+      const listedInGroup = new Set(subscriptions.map((item) => subscriptionIdOf(item)?.toLowerCase()));
+      const missing = [...inGroup].filter((id) => !listedInGroup.has(id));
       const read = await mapWithConcurrency(missing, concurrency, (id) => readSubscription(client, id, signal));
       subscriptions.push(...read.map((entry) => entry.item));
       read.forEach((entry, index) => {
         if (entry.error) securityContacts.set(missing[index] ?? '', entry.error);
       });
       subscriptionsSource = `${endpoints.armEndpoint}${descendantsPath}`;
+      progress({ phase: 'subscriptions', done: 1, total: 1 });
+      enqueue(subscriptions);
     } else {
-      subscriptions = all;
+      progress({ phase: 'subscriptions', done: 0, total: 1 });
+      subscriptions = await listAll(client, listPath, 'listing subscriptions', signal, enqueue);
+      progress({ phase: 'subscriptions', done: 1, total: 1 });
     }
-    progress({ phase: 'subscriptions', done: 1, total: 1 });
+  } catch (error) {
+    // the scope could not be listed: no scan is possible; let the reads already started settle, then fail
+    await contacts.cancel();
+    throw error;
   }
-
-  const toRead = subscriptions.filter((item) => {
-    const id = subscriptionIdOf(item);
-    const state = isObject(item) && typeof item.state === 'string' ? item.state.toLowerCase() : '';
-    return id !== undefined && GUID.test(id) && !securityContacts.has(id) && !INACTIVE_STATES.has(state);
-  });
-  const total = subscriptions.length;
-  let done = subscriptions.length - toRead.length;
-  progress({ phase: 'contacts', done, total });
-  await mapWithConcurrency(toRead, concurrency, async (item) => {
-    const id = subscriptionIdOf(item) as string;
-    const captured = await readContacts(client, id, signal);
-    securityContacts.set(id, captured);
-    done += 1;
-    const failed = isObject(captured.body) && 'error' in captured.body;
-    progress({ phase: 'contacts', done, total, subscriptionId: id, outcome: failed ? 'error' : 'ok' });
-  });
+  progress({ phase: 'contacts', done: settled, total: listed });
+  await contacts.drain();
   if (signal?.aborted) throw new WardError('AZURE_ERROR', 'the collection was cancelled');
   return { subscriptions: { body: { value: subscriptions }, source: subscriptionsSource }, securityContacts };
+}
+
+/**
+ * Runs `work` on items pushed at any time, at most `limit` at once. `drain()` resolves once every pushed item is
+ * done; `cancel()` drops what has not started and resolves once the running ones are done. `work` must not throw.
+ */
+function createWorkPool<T>(limit: number, work: (item: T) => Promise<void>): { push(item: T): void; drain(): Promise<void>; cancel(): Promise<void> } {
+  const waiting: T[] = [];
+  let running = 0;
+  let idle: (() => void) | undefined;
+  const start = (): void => {
+    while (running < limit && waiting.length > 0) {
+      const item = waiting.shift() as T;
+      running += 1;
+      void work(item).finally(() => {
+        running -= 1;
+        start();
+        if (running === 0 && waiting.length === 0) idle?.();
+      });
+    }
+  };
+  const settle = (): Promise<void> =>
+    running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+  return {
+    push(item) {
+      waiting.push(item);
+      start();
+    },
+    drain: settle,
+    cancel() {
+      waiting.length = 0;
+      return settle();
+    },
+  };
 }
