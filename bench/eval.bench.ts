@@ -68,6 +68,7 @@ function inventory(): Inventory {
         connectorId: id,
         email,
         emails: email ? email.split(';') : [],
+        invalidEmails: [],
         phone: null,
         isEnabled: null,
         alertNotifications: 'On',

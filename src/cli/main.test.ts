@@ -51,7 +51,7 @@ test('controls list, show and validate', async () => {
   assert.match(md.out, /```graphql/);
   const validate = await run(['controls', 'validate']);
   assert.equal(validate.code, 0);
-  assert.match(validate.out, /ok: 1 control\(s\), 1 check\(s\) valid/);
+  assert.match(validate.out, /ok: 1 control\(s\), 2 check\(s\) valid/);
   const unknown = await run(['controls', 'show', 'nope']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /^ward: no control nope\n  hint: known controls: azure-defender-security-contact-email/);

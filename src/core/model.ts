@@ -53,6 +53,8 @@ export interface SecurityContactRecord {
   readonly email: string | null;
   /** `email` split on `;` and `,`, trimmed, empties dropped. */
   readonly emails: readonly string[];
+  /** The items of `emails` that are not a valid address (`soc`, `soc@`, `Soc <soc@x.com>`…). */
+  readonly invalidEmails: readonly string[];
   readonly phone: string | null;
   readonly isEnabled: boolean | null;
   /** 2017: "On"/"Off"; 2020: `alertNotifications.state`; 2023: the state of the Alert notification source. */

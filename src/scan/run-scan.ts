@@ -2,6 +2,7 @@ import { coveredAssets } from '../core/engine/covered-assets.js';
 import { applyExceptions } from '../core/engine/apply-exceptions.js';
 import { evaluateCheck, type CheckOutcome } from '../core/engine/evaluate-check.js';
 import { failureExplainer } from '../core/engine/explain-failure.js';
+import { combineCheckFindings } from '../core/engine/combine-check-findings.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
 import { executeQuery } from '../core/query/execute-query.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
@@ -38,14 +39,16 @@ async function runCheckQuery(client: SqlClient, query: string, source: string, r
   }
 }
 
-/** Evaluates every control's checks on an inventory that is already in the store (pure of writes). */
+/** Evaluates every control's checks on an inventory that is already in the store: one finding per (control, asset). */
 export async function evaluateControls(client: SqlClient, controls: readonly Control[], inventory: Inventory): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const control of controls) {
+    const perCheck: Finding[] = [];
     for (const check of control.checks) {
       const outcome = await runCheckQuery(client, check.query, check.file, check.rootField);
-      findings.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome, failureExplainer(check, inventory)));
+      perCheck.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome, failureExplainer(check, inventory)));
     }
+    findings.push(...combineCheckFindings(perCheck));
   }
   return findings;
 }

@@ -34,14 +34,14 @@ const CONNECTOR_INSERT = `
     read_error_code text, read_error_message text)`;
 
 const CONTACT_INSERT = `
-  INSERT INTO security_contacts (id, connector_id, name, type, provider, email, emails, phone, is_enabled,
+  INSERT INTO security_contacts (id, connector_id, name, type, provider, email, emails, invalid_emails, phone, is_enabled,
                                  alert_notifications, alert_minimal_severity, alerts_to_admins,
                                  notifications_by_role, notifications_sources, api_version, raw)
-  SELECT r.id, r.connector_id, r.name, 'SecurityContact', 'azure', r.email, coalesce(r.emails, '{}'), r.phone, r.is_enabled,
+  SELECT r.id, r.connector_id, r.name, 'SecurityContact', 'azure', r.email, coalesce(r.emails, '{}'), coalesce(r.invalid_emails, '{}'), r.phone, r.is_enabled,
          r.alert_notifications, r.alert_minimal_severity, r.alerts_to_admins,
          r.notifications_by_role, r.notifications_sources, r.api_version, r.raw::jsonb
   FROM json_to_recordset($1::text::json) AS r(
-    id text, connector_id text, name text, email text, emails text[], phone text, is_enabled boolean,
+    id text, connector_id text, name text, email text, emails text[], invalid_emails text[], phone text, is_enabled boolean,
     alert_notifications text, alert_minimal_severity text, alerts_to_admins text,
     notifications_by_role jsonb, notifications_sources jsonb, api_version text, raw text)`;
 
@@ -66,6 +66,7 @@ function contactRow(contact: SecurityContactRecord): Record<string, unknown> {
     name: contact.name ?? null,
     email: contact.email ?? null,
     emails: contact.emails ?? [],
+    invalid_emails: contact.invalidEmails ?? [],
     phone: contact.phone ?? null,
     is_enabled: contact.isEnabled ?? null,
     alert_notifications: contact.alertNotifications ?? null,
@@ -153,6 +154,7 @@ interface ContactRow {
   name: string | null;
   email: string | null;
   emails: string[] | null;
+  invalid_emails: string[] | null;
   phone: string | null;
   is_enabled: boolean | null;
   alert_notifications: string | null;
@@ -170,7 +172,7 @@ export async function readInventory(client: SqlClient): Promise<Inventory> {
     `SELECT id, name, subscription_id, tenant_id, state, tags, read_error_code, read_error_message FROM connectors ORDER BY id`,
   );
   const contacts = await client.query<ContactRow>(
-    `SELECT id, connector_id, name, email, emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
+    `SELECT id, connector_id, name, email, emails, invalid_emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
             alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw
      FROM security_contacts ORDER BY id`,
   );
@@ -194,6 +196,7 @@ export async function readInventory(client: SqlClient): Promise<Inventory> {
         connectorId: row.connector_id,
         email: row.email,
         emails: row.emails ?? [],
+        invalidEmails: row.invalid_emails ?? [],
         phone: row.phone,
         isEnabled: row.is_enabled,
         alertNotifications: row.alert_notifications,

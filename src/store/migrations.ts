@@ -135,4 +135,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX remediation_changes_asset ON remediation_changes (asset_id);
     `,
   },
+  {
+    version: 4,
+    name: 'security contacts keep their invalid addresses apart',
+    sql: `
+      ALTER TABLE security_contacts ADD COLUMN invalid_emails text[] NOT NULL DEFAULT '{}';
+    `,
+  },
 ];

@@ -101,5 +101,5 @@ test('readCaptureDir names the file and position of malformed JSON and of a miss
 
 test('the verdict matrix capture reads and normalises', () => {
   const inventory = normaliseCapture(readCaptureDir(matrix));
-  assert.equal(inventory.connectors.length, 20);
+  assert.equal(inventory.connectors.length, 25);
 });

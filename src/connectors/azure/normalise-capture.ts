@@ -1,5 +1,5 @@
 import { WardError } from '../../core/errors.js';
-import { splitEmailAddresses } from '../../core/email-addresses.js';
+import { isEmailAddress, splitEmailAddresses } from '../../core/email-addresses.js';
 import type {
   ConnectorRecord,
   Inventory,
@@ -131,6 +131,7 @@ function normaliseContact(item: unknown, index: number, connector: ConnectorReco
   const apiVersion = contactApiVersion(properties);
   const addressField = 'emails' in properties ? 'emails' : 'email';
   const email = optionalString(properties[addressField], source, `${field}.properties.${addressField}`);
+  const emails = splitEmailAddresses(email);
   const alertNotifications = properties.alertNotifications;
   const sources = normaliseNotificationsSources(properties.notificationsSources, source, `${field}.properties.notificationsSources`);
   const alertSource = sources?.find((entry) => entry.sourceType === 'Alert');
@@ -143,7 +144,8 @@ function normaliseContact(item: unknown, index: number, connector: ConnectorReco
     name,
     connectorId: connector.id,
     email,
-    emails: splitEmailAddresses(email),
+    emails,
+    invalidEmails: emails.filter((address) => !isEmailAddress(address)),
     phone: optionalString(properties.phone, source, `${field}.properties.phone`),
     isEnabled: typeof isEnabled === 'boolean' ? isEnabled : null,
     alertNotifications: isObject(alertNotifications)

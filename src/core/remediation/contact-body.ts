@@ -24,7 +24,7 @@
  * Legacy contacts that disagree: alerts are On if any had them On (the merged `default` now addresses all their
  * recipients; dropping alerts for them would be a regression), likewise for notifying owners.
  */
-import { dedupeEmailAddresses, splitEmailAddresses } from '../email-addresses.js';
+import { dedupeEmailAddresses, isEmailAddress, splitEmailAddresses } from '../email-addresses.js';
 import type { SecurityContactRecord } from '../model.js';
 
 export const CURRENT_CONTACT_API_VERSION = '2023-12-01-preview';
@@ -128,10 +128,10 @@ export function isDefaultContact(contact: SecurityContactRecord): boolean {
 const hasAlertSource = (sources: readonly NotificationSourceBody[] | undefined): boolean =>
   sources?.some((source) => source.sourceType === 'Alert') ?? false;
 
-/** Every address of every contact, `default` first. */
+/** Every valid address of every contact, `default` first (a malformed one would keep the check failing). */
 export function existingAddresses(contacts: readonly SecurityContactRecord[]): string[] {
   const ordered = [...contacts.filter(isDefaultContact), ...contacts.filter((contact) => !isDefaultContact(contact))];
-  return dedupeEmailAddresses(ordered.flatMap((contact) => splitEmailAddresses(contact.email)));
+  return dedupeEmailAddresses(ordered.flatMap((contact) => splitEmailAddresses(contact.email)).filter(isEmailAddress));
 }
 
 export interface MergedContact {
@@ -179,9 +179,16 @@ export function mergeDefaultContact(contacts: readonly SecurityContactRecord[], 
   return { body: { properties }, notes };
 }
 
-/** Contacts other than `default` that hold no address: the seed check flags them (`email: ""` or missing). */
+/**
+ * Contacts other than `default` that hold no address (the seed check flags them: `email: ""` or missing) or a
+ * malformed one (the control's stricter check flags those).
+ */
 export function legacyContactsWithoutAddress(contacts: readonly SecurityContactRecord[]): SecurityContactRecord[] {
-  return contacts.filter((contact) => !isDefaultContact(contact) && splitEmailAddresses(contact.email).length === 0);
+  return contacts.filter((contact) => {
+    if (isDefaultContact(contact)) return false;
+    const addresses = splitEmailAddresses(contact.email);
+    return addresses.length === 0 || !addresses.every(isEmailAddress);
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { execute, getNamedType, type GraphQLFieldResolver } from 'graphql';
 import { coveredAssets } from '../engine/covered-assets.js';
+import { combineCheckFindings } from '../engine/combine-check-findings.js';
 import { evaluateCheck, type CheckOutcome } from '../engine/evaluate-check.js';
 import type { Control, Finding, Inventory } from '../model.js';
 import { validateQuery } from '../query/execute-query.js';
@@ -73,7 +74,9 @@ export function runCheckInMemory(query: string, source: string, rootField: strin
 
 /** Every check of `control` judged on `inventory`: the same findings a scan would store. */
 export function evaluateControlInMemory(control: Control, inventory: Inventory): Finding[] {
-  return control.checks.flatMap((check) =>
-    evaluateCheck(control, check, coveredAssets(inventory, check.assetType), runCheckInMemory(check.query, check.file, check.rootField, inventory)),
+  return combineCheckFindings(
+    control.checks.flatMap((check) =>
+      evaluateCheck(control, check, coveredAssets(inventory, check.assetType), runCheckInMemory(check.query, check.file, check.rootField, inventory)),
+    ),
   );
 }

@@ -35,7 +35,7 @@ test('in-memory evaluation agrees with every expected verdict of the control fix
   for (const [asset, status] of Object.entries(expected)) assert.equal(findings.find((f) => f.assetId === asset)?.status, status, asset);
   assert.deepEqual(
     findings.filter((f) => f.status === 'fail').map((f) => f.assetId.slice(-2)),
-    ['09', '10', '11', '12', '13', '14', '15', '16'],
+    ['09', '10', '11', '12', '13', '14', '15', '16', '21', '22', '23', '24', '25'],
   );
 });
 
@@ -51,7 +51,7 @@ test('plans only failing subscriptions; pass, error and skipped ones are listed 
 
 test('every planned subscription of the control fixture passes once simulated', () => {
   const p = planRemediation({ control, inventory: matrix, addresses: ['soc@contoso.com'], armEndpoint: ARM });
-  assert.equal(p.subscriptions.length, 8);
+  assert.equal(p.subscriptions.length, 13);
   assert.deepEqual(p.unresolved, []);
   const after = evaluateControlInMemory(control, simulateActions(matrix, p.actions));
   assert.deepEqual(after.filter((f) => f.status === 'fail'), []);
@@ -153,4 +153,13 @@ test('text and JSON renderings carry the URL, the diff and the skipped subscript
   const json = planToJson(p) as { actions: Record<string, unknown>[]; skipped: unknown[] };
   assert.deepEqual(Object.keys(json.actions[0]!).slice(0, 8), ['assetId', 'contactName', 'method', 'url', 'body', 'apiVersion', 'before', 'reason']);
   assert.equal(json.skipped.length, 3);
+});
+
+test('malformed existing addresses are dropped from the merged body, with a note, so that a re-scan passes', () => {
+  const p = planRemediation({ control, inventory: matrix, addresses: ['soc@contoso.com'], armEndpoint: ARM });
+  const subscription = p.subscriptions.find((s) => s.name === 'fail: one valid and one malformed address')!;
+  const put = subscription.actions.find((a) => a.method === 'PUT')!;
+  assert.equal((put.body as { properties: { emails: string } }).properties.emails, 'soc@contoso.com');
+  assert.ok(subscription.notes.some((note) => /cert@/.test(note) && /dropped/.test(note)), subscription.notes.join('\n'));
+  assert.equal(subscription.verifiedStatus, 'pass');
 });

@@ -164,8 +164,8 @@ function actionsFor(
   const existing = contacts.find(isDefaultContact);
   const merged = mergeDefaultContact(contacts, addresses);
   notes.push(...merged.notes);
-  const invalidKept = contacts.flatMap((contact) => splitEmailAddresses(contact.email)).filter((address) => !isEmailAddress(address));
-  if (invalidKept.length > 0) notes.push(`existing addresses that do not look valid are kept as they are: ${invalidKept.join(', ')}`);
+  const invalidDropped = contacts.flatMap((contact) => splitEmailAddresses(contact.email)).filter((address) => !isEmailAddress(address));
+  if (invalidDropped.length > 0) notes.push(`existing entries that are not valid addresses are dropped (the control fails on them): ${invalidDropped.join(', ')}`);
   const currentProperties = (existing?.raw as { properties?: unknown } | undefined)?.properties;
   if (!existing || !sameJson(currentProperties, merged.body.properties)) {
     const kept = contacts.length === 0 ? 'no contact exists yet' : `keeps the ${contacts.length} existing contact(s)' addresses and notification settings`;

@@ -1,4 +1,5 @@
 /** Small builders of inventory records for the query tests. `undefined` fields stand for missing properties. */
+import { isEmailAddress, splitEmailAddresses } from '../../email-addresses.js';
 import type { ConnectorRecord, SecurityContactRecord } from '../../model.js';
 
 export function connectorId(key: string): string {
@@ -26,7 +27,8 @@ export function contact(connectorKey: string, name: string, fields: Partial<Omit
     name,
     connectorId: connectorId(connectorKey),
     email,
-    emails: email ? email.split(/[;,]/).map((item) => item.trim()).filter((item) => item !== '') : [],
+    emails: splitEmailAddresses(email),
+    invalidEmails: splitEmailAddresses(email).filter((address) => !isEmailAddress(address)),
     phone: null,
     isEnabled: null,
     alertNotifications: null,
