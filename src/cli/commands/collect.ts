@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeCaptureDir } from '../../connectors/azure/write-capture-dir.js';
 import type { Command } from '@commander-js/extra-typings';
 import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
 import { EXIT_OK, type CliContext } from '../cli-context.js';
@@ -12,6 +11,7 @@ export const registerCollect: RegisterCommand = (program, context: CliContext) =
     .requiredOption('--out <dir>', 'capture directory to write (replaced as a whole if it holds a previous capture)');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => {
+      const { writeCaptureDir } = await import('../../connectors/azure/write-capture-dir.js');
       const capture = await collectFromAzure(context, options as AzureFlags);
       const out = path.resolve(context.io.cwd, options.out);
       await writeCaptureDir(capture, out);

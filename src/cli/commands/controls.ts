@@ -1,7 +1,4 @@
-import { renderControlPage, renderControlPageText } from '../../core/control/render-control-page.js';
-import { formatColumns } from '../../reporters/table-reporter.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, selectControls } from '../command-options.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerControls: RegisterCommand = (program, context: CliContext) => {
@@ -12,7 +9,8 @@ export const registerControls: RegisterCommand = (program, context: CliContext) 
     .description('list the controls with their severity and frameworks')
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--format <format>', 'table | json')
-    .action((options) => {
+    .action(async (options) => {
+      const [{ parseFormat, selectControls }, { formatColumns }] = await Promise.all([import('../command-options.js'), import('../../reporters/table-reporter.js')]);
       const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       const loaded = selectControls(context, options.controls, undefined);
       if (format === 'json') {
@@ -36,7 +34,11 @@ export const registerControls: RegisterCommand = (program, context: CliContext) 
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--format <format>', 'text | md | json')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((id, options) => {
+    .action(async (id, options) => {
+      const [{ emit, parseFormat, selectControls }, { renderControlPage, renderControlPageText }] = await Promise.all([
+        import('../command-options.js'),
+        import('../../core/control/render-control-page.js'),
+      ]);
       const format = parseFormat(options.format, ['text', 'md', 'json'] as const, 'text');
       const [control] = selectControls(context, options.controls, [id]);
       const text =
@@ -52,7 +54,8 @@ export const registerControls: RegisterCommand = (program, context: CliContext) 
     .command('validate')
     .description('validate control folders: the YAML against its schema and every check against the inventory schema')
     .argument('[dir]', 'a directory of controls (default: the shipped controls)')
-    .action((dir) => {
+    .action(async (dir) => {
+      const { selectControls } = await import('../command-options.js');
       const loaded = selectControls(context, dir, undefined);
       const checks = loaded.reduce((n, c) => n + c.checks.length, 0);
       context.io.stdout.write(`ok: ${loaded.length} control(s), ${checks} check(s) valid\n`);

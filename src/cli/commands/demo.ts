@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/package-paths.js';
 import type { CliContext } from '../cli-context.js';
-import { main } from '../main.js';
 import type { RegisterCommand } from './index.js';
 
 export const SAMPLE_TENANT_DIR = join(PACKAGE_ROOT, 'samples', 'contoso-tenant');
@@ -13,7 +12,7 @@ export const registerDemo: RegisterCommand = (program, context: CliContext) => {
     .option('--db <location>', 'store (default: $WARD_DB or ./.ward/db)')
     .action(async (options) => {
       const io = context.io;
-      const { startEmulator } = await import('../../emulator/start-emulator.js');
+      const [{ startEmulator }, { main }] = await Promise.all([import('../../emulator/start-emulator.js'), import('../main.js')]);
       const emulator = await startEmulator({ captureDir: SAMPLE_TENANT_DIR });
       let code: number;
       try {

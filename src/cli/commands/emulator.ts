@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { startEmulator, type EmulatorOptions } from '../../emulator/start-emulator.js';
+import type { EmulatorOptions } from '../../emulator/start-emulator.js';
 import { usageError, type CliContext } from '../cli-context.js';
 import type { RegisterCommand } from './index.js';
 
@@ -61,6 +61,7 @@ export const registerEmulator: RegisterCommand = (program, context: CliContext) 
         ...(envFile === undefined ? {} : { envFile, caFile: `${envFile}.ca.pem` }),
         ...(options.log ? { log: (line: string) => void context.io.stderr.write(`${line}\n`) } : {}),
       };
+      const { startEmulator } = await import('../../emulator/start-emulator.js');
       const emulator = await startEmulator(emulatorOptions);
       const out = context.io.stdout;
       out.write(`ward emulator: ARM and token endpoint at ${emulator.url} (${emulator.state.subscriptions.length} subscriptions)\n`);

@@ -2,13 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { WardError } from '../../core/errors.js';
-import { BICEP_INSTALL_HINT, findBicepCompiler } from '../../iac/bicep-compiler.js';
 import { summarizeIacScan, type IacScanResult } from '../../iac/iac-finding.js';
-import { nodeIacHost } from '../../iac/node-iac-host.js';
-import { IAC_REPORTS, type IacReportName } from '../../iac/reports/index.js';
-import { countFilesByFormat, scanIac } from '../../iac/scan-iac.js';
-import { walkIacFiles } from '../../iac/walk-iac-files.js';
+import type { IacReportName } from '../../iac/reports/index.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, useColour, type CliContext } from '../cli-context.js';
+import { IAC_REPORT_NAMES } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
 const FAIL_ON = ['fail', 'unknown', 'none'] as const;
@@ -41,7 +38,7 @@ export const registerIac: RegisterCommand = (program, context) => {
     .command('iac')
     .description('Check Terraform, plan JSON, ARM and Bicep code for security contacts without a valid email address.')
     .argument('[paths...]', 'files or folders to scan (default: the current folder)')
-    .addOption(new Option('--format <format>', 'output format (default: table, or by --output extension)').choices(Object.keys(IAC_REPORTS) as IacReportName[]))
+    .addOption(new Option('--format <format>', 'output format (default: table, or by --output extension)').choices(IAC_REPORT_NAMES))
     .option('--output <file>', 'write the report to FILE (a table summary still goes to stdout)')
     .option('--var-file <file>', 'Terraform variable file (.tfvars or .tfvars.json), repeatable; later files win', collect, [] as string[])
     .option('--parameters <file>', 'ARM parameters file for templates and Bicep, repeatable; later files win', collect, [] as string[])
@@ -69,6 +66,13 @@ interface IacRunOptions {
 }
 
 async function runIac(context: CliContext, options: IacRunOptions): Promise<void> {
+  const [{ BICEP_INSTALL_HINT, findBicepCompiler }, { nodeIacHost }, { IAC_REPORTS }, { countFilesByFormat, scanIac }, { walkIacFiles }] = await Promise.all([
+    import('../../iac/bicep-compiler.js'),
+    import('../../iac/node-iac-host.js'),
+    import('../../iac/reports/index.js'),
+    import('../../iac/scan-iac.js'),
+    import('../../iac/walk-iac-files.js'),
+  ]);
   const { io } = context;
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const files = await walkIacFiles(options.paths, io.cwd);

@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { WardError } from '../../core/errors.js';
-import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
-import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
-import { executeQuery } from '../../core/query/execute-query.js';
-import { replaceInventory } from '../../store/inventory-repository.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, withStore } from '../command-options.js';
 import type { RegisterCommand } from './index.js';
 
 export const registerQuery: RegisterCommand = (program, context: CliContext) => {
@@ -36,6 +31,13 @@ export const registerQuery: RegisterCommand = (program, context: CliContext) => 
           throw new WardError('USAGE', '--variables is not a JSON object', { hint: `for example --variables '{"name": "default"}'` });
         }
       }
+      const [{ normaliseCapture }, { readCaptureDir }, { executeQuery }, { replaceInventory }, { emit, withStore }] = await Promise.all([
+        import('../../connectors/azure/normalise-capture.js'),
+        import('../../connectors/azure/read-capture-dir.js'),
+        import('../../core/query/execute-query.js'),
+        import('../../store/inventory-repository.js'),
+        import('../command-options.js'),
+      ]);
       const inventory = options.offline ? normaliseCapture(readCaptureDir(resolve(context.io.cwd, options.offline), context.io.cwd)) : undefined;
       const result = await withStore(context, options.db, async (store) => {
         if (!inventory) return executeQuery(store, query, { source, ...(variables ? { variables } : {}) });

@@ -1,17 +1,13 @@
 import type { Command } from '@commander-js/extra-typings';
-import { resolveAzureEndpoints, type AzureCloudName } from '../../connectors/azure/azure-clouds.js';
-import type { Inventory } from '../../core/model.js';
-import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
-import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
-import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
-import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
-import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
-import { runScan } from '../../scan/run-scan.js';
-import { listExceptions } from '../../store/exception-repository.js';
-import { readTrend } from '../../store/report-history-repository.js';
 import { resolve } from 'node:path';
+import type { AzureCloudName } from '../../connectors/azure/azure-clouds.js';
+import type { Inventory } from '../../core/model.js';
+import type { ReportFormat } from '../../reporters/index.js';
+import type { ScanReport } from '../../reporters/scan-report.js';
+import type { FailOn } from '../command-options.js';
+import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
 import type { CliContext } from '../cli-context.js';
-import { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore, type FailOn } from '../command-options.js';
+import { REPORT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -22,10 +18,13 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * (the others go on), while a malformed capture file stops the run (exit 2) so it can be fixed.
  */
 export async function readInventory(context: CliContext, offline: string | undefined, flags: AzureFlags): Promise<{ inventory: Inventory; source: string }> {
+  const { normaliseCapture } = await import('../../connectors/azure/normalise-capture.js');
   if (offline !== undefined) {
+    const { readCaptureDir } = await import('../../connectors/azure/read-capture-dir.js');
     const directory = resolve(context.io.cwd, offline);
     return { inventory: normaliseCapture(readCaptureDir(directory, context.io.cwd)), source: `offline:${directory}` };
   }
+  const { resolveAzureEndpoints } = await import('../../connectors/azure/azure-clouds.js');
   const endpoints = resolveAzureEndpoints({ env: context.io.env, ...(flags.cloud ? { cloud: flags.cloud as AzureCloudName } : {}) });
   const capture = await collectFromAzure(context, flags);
   return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}` };
@@ -39,12 +38,21 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--control <id>', 'evaluate only this control (repeatable)', collect)
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
-    .option('--format <format>', `report format: ${Object.keys(REPORTERS).join(' | ')} (default: table on a terminal, json otherwise)`)
+    .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => {
-      const format = parseFormat<ReportFormat>(options.format, Object.keys(REPORTERS) as ReportFormat[], context.io.stdout.isTTY || options.output ? 'table' : 'json');
+      const [{ FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan }, { listExceptions }, { readTrend }] =
+        await Promise.all([
+          import('../command-options.js'),
+          import('../../reporters/index.js'),
+          import('../../reporters/scan-report.js'),
+          import('../../scan/run-scan.js'),
+          import('../../store/exception-repository.js'),
+          import('../../store/report-history-repository.js'),
+        ]);
+      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
       const controls = selectControls(context, options.controls, options.control);
       const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
