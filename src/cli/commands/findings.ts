@@ -1,15 +1,10 @@
-import { applyExceptions } from '../../core/engine/apply-exceptions.js';
 import { WardError } from '../../core/errors.js';
 import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/model.js';
-import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
-import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
-import { listExceptions, recordExpiredExceptions } from '../../store/exception-repository.js';
-import { findingKey, readFindingTimelines } from '../../store/finding-history-repository.js';
-import { readTrend } from '../../store/report-history-repository.js';
-import { findingsOfScan, getScan, latestCompleteScan } from '../../store/scan-repository.js';
+import type { ReportFormat } from '../../reporters/index.js';
+import type { ScanReport } from '../../reporters/scan-report.js';
 import type { CliContext } from '../cli-context.js';
-import { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore, type FailOn } from '../command-options.js';
-import { actorOf } from './exceptions.js';
+import type { FailOn } from '../command-options.js';
+import { REPORT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -28,12 +23,33 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
     .option('--scan <id>', 'show this complete scan instead of the latest')
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
-    .option('--format <format>', `report format: ${Object.keys(REPORTERS).join(' | ')} (default: table on a terminal, json otherwise)`)
+    .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
     .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
     .action(async (options) => {
-      const format = parseFormat<ReportFormat>(options.format, Object.keys(REPORTERS) as ReportFormat[], context.io.stdout.isTTY || options.output ? 'table' : 'json');
+      const [
+        { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore },
+        { applyExceptions },
+        { REPORTERS },
+        { WARD_VERSION },
+        { listExceptions, recordExpiredExceptions },
+        { findingKey, readFindingTimelines },
+        { readTrend },
+        { findingsOfScan, getScan, latestCompleteScan },
+        { actorOf },
+      ] = await Promise.all([
+        import('../command-options.js'),
+        import('../../core/engine/apply-exceptions.js'),
+        import('../../reporters/index.js'),
+        import('../../reporters/scan-report.js'),
+        import('../../store/exception-repository.js'),
+        import('../../store/finding-history-repository.js'),
+        import('../../store/report-history-repository.js'),
+        import('../../store/scan-repository.js'),
+        import('./exceptions.js'),
+      ]);
+      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
       const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail'));
       const allControls = selectControls(context, options.controls, undefined);
