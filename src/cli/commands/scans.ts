@@ -1,7 +1,6 @@
 import { formatColumns } from '../../reporters/table-reporter.js';
-import { listScans, type ScanRow } from '../../store/scan-repository.js';
+import type { ScanRow } from '../../store/scan-repository.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, withStore } from '../command-options.js';
 import type { RegisterCommand } from './index.js';
 
 /** `ward scans`: every scan with its status (running, complete, failed, interrupted) and summary. */
@@ -13,6 +12,7 @@ export const registerScans: RegisterCommand = (program, context: CliContext) => 
     .option('--format <format>', 'table | json')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (options) => {
+      const [{ emit, parseFormat, withStore }, { listScans }] = await Promise.all([import('../command-options.js'), import('../../store/scan-repository.js')]);
       const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       const scans = await withStore(context, options.db, (store) => listScans(store));
       emit(context, format === 'json' ? scansJson(scans) : scansTable(scans), options.output);
