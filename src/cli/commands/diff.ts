@@ -4,7 +4,6 @@ import { formatColumns } from '../../reporters/table-reporter.js';
 import { findingsOfScan, getScan, listCompleteScans, type ScanRow } from '../../store/scan-repository.js';
 import type { SqlClient } from '../../store/sql-client.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, withStore } from '../command-options.js';
 import { parseScanId } from './findings.js';
 import type { RegisterCommand } from './index.js';
 
@@ -23,6 +22,8 @@ export const registerDiff: RegisterCommand = (program, context: CliContext) => {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--fail-on-new', 'exit 1 when the later scan has new problems (drift gate for CI)')
     .action(async (options) => {
+      // command-options brings the control loader (graphql, yaml, ajv): loaded only when the command runs
+      const { emit, parseFormat, withStore } = await import('../command-options.js');
       const format = parseFormat(options.format, ['table', 'json'] as const, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const { from, to, diff } = await withStore(context, options.db, async (store) => {
         const [from, to] = await pickScans(store, options.from, options.to);
