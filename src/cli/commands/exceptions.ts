@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { exceptionIsActive } from '../../core/engine/apply-exceptions.js';
 import { WardError, type ErrorLocation } from '../../core/errors.js';
-import { exceptionProblem, parseMaxDays, type DeclaredException, type ExceptionProblem, type ExceptionRules } from '../../core/exceptions/validate-exception.js';
+import type { DeclaredException, ExceptionProblem, ExceptionRules } from '../../core/exceptions/validate-exception.js';
 import type { ExceptionRecord } from '../../core/model.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
 import {
@@ -18,8 +18,35 @@ import {
 } from '../../store/exception-repository.js';
 import type { SqlClient } from '../../store/sql-client.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, selectControls, withStore } from '../command-options.js';
 import type { RegisterCommand } from './index.js';
+
+/*
+ * yaml, the validator library and the control loader (graphql, ajv) cost ~0.3 s to import: they are bound here when
+ * a subcommand runs (`await loadImplementation()` first thing in each action), not when `ward --help` loads this file.
+ */
+let isMap: typeof import('yaml').isMap;
+let isScalar: typeof import('yaml').isScalar;
+let isSeq: typeof import('yaml').isSeq;
+let LineCounter: typeof import('yaml').LineCounter;
+let parseDocument: typeof import('yaml').parseDocument;
+let stringify: typeof import('yaml').stringify;
+let exceptionProblem: typeof import('../../core/exceptions/validate-exception.js').exceptionProblem;
+let parseMaxDays: typeof import('../../core/exceptions/validate-exception.js').parseMaxDays;
+let emit: typeof import('../command-options.js').emit;
+let parseFormat: typeof import('../command-options.js').parseFormat;
+let selectControls: typeof import('../command-options.js').selectControls;
+let withStore: typeof import('../command-options.js').withStore;
+
+async function loadImplementation(): Promise<void> {
+  const [yaml, validate, options] = await Promise.all([
+    import('yaml'),
+    import('../../core/exceptions/validate-exception.js'),
+    import('../command-options.js'),
+  ]);
+  ({ isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } = yaml);
+  ({ exceptionProblem, parseMaxDays } = validate);
+  ({ emit, parseFormat, selectControls, withStore } = options);
+}
 
 const DB_HELP = 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)';
 const ACTOR_HELP = 'who makes the change, for the audit trail (default: $USER)';
@@ -80,6 +107,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', DB_HELP)
     .action(async (options) => {
+      await loadImplementation();
       const rules = rulesFor(context, options);
       const declared: DeclaredException = { controlId: options.control, assetId: options.asset, owner: options.owner, expires: options.expires, reason: options.reason };
       const problem = exceptionProblem(declared, rules);
@@ -113,6 +141,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
     .option('--db <location>', DB_HELP)
     .action(async (options) => {
+      await loadImplementation();
       const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       const now = context.io.now();
       const list = await withStore(context, options.db, async (store) => {
@@ -135,6 +164,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('--actor <name>', ACTOR_HELP)
     .option('--db <location>', DB_HELP)
     .action(async (id, options) => {
+      await loadImplementation();
       const removed = await withStore(context, options.db, (store) =>
         store.transaction((tx) => removeException(tx, id, { actor: actorOf(context, options.actor), at: context.io.now(), source: 'cli' })),
       );
@@ -148,6 +178,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--db <location>', DB_HELP)
     .action(async (options) => {
+      await loadImplementation();
       const list = await withStore(context, options.db, (store) => listExceptions(store));
       emit(context, exceptionsYaml(list), options.output);
     });
@@ -162,6 +193,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', DB_HELP)
     .action(async (file, options) => {
+      await loadImplementation();
       const rules = rulesFor(context, options);
       const path = resolve(context.io.cwd, file);
       let text: string;
@@ -226,6 +258,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
     .option('--db <location>', DB_HELP)
     .action(async (id, options) => {
+      await loadImplementation();
       const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       const now = context.io.now();
       const events = await withStore(context, options.db, async (store) => {
