@@ -85,9 +85,18 @@ function page(request: ArmRequest, items: readonly unknown[]): { value: unknown[
   return { value, nextLink: next.toString() };
 }
 
+/** Lower-cased subscription id -> subscription, per state (whose list never changes): a linear search per request made a tenant of N cost N². */
+const subscriptionIndexes = new WeakMap<EmulatorState, Map<string, Record<string, unknown>>>();
+
 function findSubscription(state: EmulatorState, id: string): Record<string, unknown> | undefined {
-  const wanted = id.toLowerCase();
-  return state.subscriptions.find((subscription) => String(subscription.subscriptionId).toLowerCase() === wanted);
+  let index = subscriptionIndexes.get(state);
+  if (index === undefined) {
+    index = new Map();
+    // the first of duplicate ids wins, as the linear search did
+    for (const subscription of [...state.subscriptions].reverse()) index.set(String(subscription.subscriptionId).toLowerCase(), subscription);
+    subscriptionIndexes.set(state, index);
+  }
+  return index.get(id.toLowerCase());
 }
 
 function subscriptionNotFound(id: string, route: string): ArmResponse {
