@@ -6,23 +6,70 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option } from '@commander-js/extra-typings';
 import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
-import { collectCapture } from '../../connectors/azure/collect-capture.js';
-import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
-import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
-import { exceptionCovers, exceptionIsActive } from '../../core/engine/apply-exceptions.js';
 import type { Inventory } from '../../core/model.js';
-import { batchPlan, parsePriorityTag } from '../../core/remediation/batch-plan.js';
-import { parseRequestedAddresses, planRemediation } from '../../core/remediation/plan-remediation.js';
-import { planToJson, renderPlanText } from '../../core/remediation/render-plan.js';
-import { applyPlan } from '../../remediation/apply-plan.js';
-import { createLiveArmTransport } from '../../remediation/arm-transport.js';
-import { EMITTERS, type EmitFormat } from '../../remediation/emitters/index.js';
-import { rollbackRun } from '../../remediation/rollback-run.js';
-import { verifyByRecollecting } from '../../remediation/verify-by-recollecting.js';
-import { listExceptions } from '../../store/exception-repository.js';
+import type { EmitFormat } from '../../remediation/emitters/index.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, usageError, type CliContext } from '../cli-context.js';
-import { parseFormat, selectControls, withStore } from '../command-options.js';
+import { EMIT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
+
+/*
+ * What the actions need beyond commander and the CLI context (the Azure SDK, the store, the control loader, the
+ * planners and emitters) is bound when an action runs (`await loadImplementation()` first), not when `ward --help`
+ * loads this file.
+ */
+let collectCapture: typeof import('../../connectors/azure/collect-capture.js').collectCapture;
+let normaliseCapture: typeof import('../../connectors/azure/normalise-capture.js').normaliseCapture;
+let readCaptureDir: typeof import('../../connectors/azure/read-capture-dir.js').readCaptureDir;
+let exceptionIsActive: typeof import('../../core/engine/apply-exceptions.js').exceptionIsActive;
+let exceptionCovers: typeof import('../../core/engine/apply-exceptions.js').exceptionCovers;
+let parsePriorityTag: typeof import('../../core/remediation/batch-plan.js').parsePriorityTag;
+let batchPlan: typeof import('../../core/remediation/batch-plan.js').batchPlan;
+let planRemediation: typeof import('../../core/remediation/plan-remediation.js').planRemediation;
+let parseRequestedAddresses: typeof import('../../core/remediation/plan-remediation.js').parseRequestedAddresses;
+let renderPlanText: typeof import('../../core/remediation/render-plan.js').renderPlanText;
+let planToJson: typeof import('../../core/remediation/render-plan.js').planToJson;
+let applyPlan: typeof import('../../remediation/apply-plan.js').applyPlan;
+let createLiveArmTransport: typeof import('../../remediation/arm-transport.js').createLiveArmTransport;
+let EMITTERS: typeof import('../../remediation/emitters/index.js').EMITTERS;
+let rollbackRun: typeof import('../../remediation/rollback-run.js').rollbackRun;
+let verifyByRecollecting: typeof import('../../remediation/verify-by-recollecting.js').verifyByRecollecting;
+let listExceptions: typeof import('../../store/exception-repository.js').listExceptions;
+let withStore: typeof import('../command-options.js').withStore;
+let selectControls: typeof import('../command-options.js').selectControls;
+let parseFormat: typeof import('../command-options.js').parseFormat;
+
+async function loadImplementation(): Promise<void> {
+  const modules = await Promise.all([
+    import('../../connectors/azure/collect-capture.js'),
+    import('../../connectors/azure/normalise-capture.js'),
+    import('../../connectors/azure/read-capture-dir.js'),
+    import('../../core/engine/apply-exceptions.js'),
+    import('../../core/remediation/batch-plan.js'),
+    import('../../core/remediation/plan-remediation.js'),
+    import('../../core/remediation/render-plan.js'),
+    import('../../remediation/apply-plan.js'),
+    import('../../remediation/arm-transport.js'),
+    import('../../remediation/emitters/index.js'),
+    import('../../remediation/rollback-run.js'),
+    import('../../remediation/verify-by-recollecting.js'),
+    import('../../store/exception-repository.js'),
+    import('../command-options.js'),
+  ]);
+  ({ collectCapture } = modules[0]);
+  ({ normaliseCapture } = modules[1]);
+  ({ readCaptureDir } = modules[2]);
+  ({ exceptionCovers, exceptionIsActive } = modules[3]);
+  ({ batchPlan, parsePriorityTag } = modules[4]);
+  ({ parseRequestedAddresses, planRemediation } = modules[5]);
+  ({ planToJson, renderPlanText } = modules[6]);
+  ({ applyPlan } = modules[7]);
+  ({ createLiveArmTransport } = modules[8]);
+  ({ EMITTERS } = modules[9]);
+  ({ rollbackRun } = modules[10]);
+  ({ verifyByRecollecting } = modules[11]);
+  ({ listExceptions } = modules[12]);
+  ({ parseFormat, selectControls, withStore } = modules[13]);
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -65,7 +112,7 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
     .option('--offline <dir>', 'plan from a capture directory (no --apply)')
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .addOption(new Option('--format <format>', 'plan output').choices(['table', 'json']))
-    .addOption(new Option('--emit <format>', 'print ready-to-run material instead of the plan').choices(Object.keys(EMITTERS)))
+    .addOption(new Option('--emit <format>', 'print ready-to-run material instead of the plan').choices(EMIT_FORMATS))
     .option('--delete-legacy', 'DELETE legacy contacts without an address instead of giving them one')
     .option('--apply', 'carry the plan out (asks for confirmation on a terminal)')
     .option('--yes', 'confirm --apply without asking (required off a terminal)')
@@ -85,6 +132,7 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
         'Writing contacts needs the Security Admin role (or Contributor) on each subscription.',
     )
     .action(async (options) => {
+      await loadImplementation();
       if (!options.control) throw usageError('--control is required', 'ward remediate --control azure-defender-security-contact-email --email soc@example.com');
       if (!options.email?.length) throw usageError('--email is required', 'give the security team address(es): --email soc@example.com');
       const [control] = selectControls(context, options.controls, [options.control]);
@@ -191,6 +239,7 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .option('--yes', 'do not ask for confirmation (required off a terminal)')
     .action(async (runIdText, own) => {
+      await loadImplementation();
       // the parent command declares --db, --tenant and --yes too, and commander gives them to it: merge both
       const options = { ...remediate.opts(), ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)) } as {
         db?: string;
