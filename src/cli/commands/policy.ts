@@ -3,13 +3,38 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { WardError } from '../../core/errors.js';
-import { parseRequestedAddresses } from '../../core/remediation/plan-remediation.js';
-import { applyPolicy } from '../../policy/apply-policy.js';
-import { parsePolicyScope, planPolicy, policyFiles, renderPolicyPlanText, type PolicyPlan } from '../../policy/policy-artifacts.js';
-import { createLiveArmTransport } from '../../remediation/arm-transport.js';
+import type { PolicyPlan } from '../../policy/policy-artifacts.js';
 import { EXIT_OK, usageError, type CliContext } from '../cli-context.js';
-import { parseFormat } from '../command-options.js';
 import type { RegisterCommand } from './index.js';
+
+/*
+ * What the actions need beyond commander and the CLI context (the Azure SDK, the store, the control loader, the
+ * planners and emitters) is bound when an action runs (`await loadImplementation()` first), not when `ward --help`
+ * loads this file.
+ */
+let parseRequestedAddresses: typeof import('../../core/remediation/plan-remediation.js').parseRequestedAddresses;
+let applyPolicy: typeof import('../../policy/apply-policy.js').applyPolicy;
+let renderPolicyPlanText: typeof import('../../policy/policy-artifacts.js').renderPolicyPlanText;
+let policyFiles: typeof import('../../policy/policy-artifacts.js').policyFiles;
+let planPolicy: typeof import('../../policy/policy-artifacts.js').planPolicy;
+let parsePolicyScope: typeof import('../../policy/policy-artifacts.js').parsePolicyScope;
+let createLiveArmTransport: typeof import('../../remediation/arm-transport.js').createLiveArmTransport;
+let parseFormat: typeof import('../command-options.js').parseFormat;
+
+async function loadImplementation(): Promise<void> {
+  const modules = await Promise.all([
+    import('../../core/remediation/plan-remediation.js'),
+    import('../../policy/apply-policy.js'),
+    import('../../policy/policy-artifacts.js'),
+    import('../../remediation/arm-transport.js'),
+    import('../command-options.js'),
+  ]);
+  ({ parseRequestedAddresses } = modules[0]);
+  ({ applyPolicy } = modules[1]);
+  ({ parsePolicyScope, planPolicy, policyFiles, renderPolicyPlanText } = modules[2]);
+  ({ createLiveArmTransport } = modules[3]);
+  ({ parseFormat } = modules[4]);
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -38,7 +63,8 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
     .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low', 'High')
     .option('--out <dir>', 'write the files here instead of printing the summary')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']))
-    .action((options) => {
+    .action(async (options) => {
+      await loadImplementation();
       const plan = buildPlan(options as PolicyOptions);
       const { out, format } = options as { out?: string; format?: string };
       if (out) {
@@ -65,6 +91,7 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
     .option('--yes', 'required: this changes policy on the whole scope')
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .action(async (options) => {
+      await loadImplementation();
       const plan = buildPlan(options as PolicyOptions);
       const { yes, tenant } = options as { yes?: boolean; tenant?: string };
       if (!yes) throw usageError(`ward policy apply changes Azure Policy on ${plan.scope.id}: add --yes`, 'review it first with `ward policy plan`');
