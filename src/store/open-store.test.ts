@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, redactUrl } from './open-store.js';
+import { EMBEDDED_SHARED_BUFFERS, openStore, redactUrl } from './open-store.js';
 import { TEST_STORE_KINDS } from './test-store.js';
 import { WardError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -51,4 +51,16 @@ test('an embedded store is locked against a second opener and reopens after clos
 
 test('redactUrl hides the password', () => {
   assert.equal(redactUrl('postgres://u:secret@h:5432/db'), 'postgres://u:***@h:5432/db');
+});
+
+test('the embedded store runs with small shared buffers (memory: bench:scan)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+  try {
+    const store = await openStore({ location: dir });
+    const { rows } = await store.query<{ setting: string }>("SELECT current_setting('shared_buffers') AS setting");
+    assert.equal(rows[0]!.setting, EMBEDDED_SHARED_BUFFERS);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
