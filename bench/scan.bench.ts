@@ -14,7 +14,7 @@
  *    Inventory), so growth beyond the inventory shows.
  *
  * Writes the printed figures to bench/results/scan.txt. Every scan runs in a child process of its own
- * (`--scanner`), so its peak RSS is its own.
+ * (bench/scan-scanner.mjs, over the built dist/ as `ward scan` runs), so its peak RSS is its own.
  */
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const SELF = fileURLToPath(import.meta.url);
+const SCANNER = join(fileURLToPath(new URL('./', import.meta.url)), 'scan-scanner.mjs');
 const RUN_CLI = join(ROOT, 'src/cli/run-cli.ts');
 const RESULTS = join(ROOT, 'bench/results/scan.txt');
 
@@ -45,7 +45,7 @@ interface ScannerResult {
   readonly warmUpMs: number;
   readonly phasesMs: { collect: number; normalise: number; scan: number };
   readonly maxRssMb: number;
-  /** Peak RSS once the store is open, before anything is collected: node, tsx, the modules and PGlite. */
+  /** Peak RSS once the store is open, before anything is collected: node, the modules and PGlite. */
   readonly storeOpenRssMb: number;
   /** Peak RSS once the first collection and normalisation are done, before the first runScan. */
   readonly collectedRssMb: number;
@@ -60,7 +60,6 @@ interface ScannerResult {
   readonly errors: number;
 }
 
-const mb = (bytes: number): number => bytes / 1024 / 1024;
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 function parseEnvFile(text: string): Record<string, string> {
@@ -72,111 +71,6 @@ function parseEnvFile(text: string): Record<string, string> {
     env[match[1] ?? ''] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll("'\\''", "'") : raw;
   }
   return env;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The scanner: one process, one store, one warm-up scan (with heap measurements), then timed scans.
-
-async function scanner(args: Map<string, string>): Promise<void> {
-  const { collectCapture } = await import('../src/connectors/azure/collect-capture.js');
-  const { normaliseCapture } = await import('../src/connectors/azure/normalise-capture.js');
-  const { runScan } = await import('../src/scan/run-scan.js');
-  const { loadControls } = await import('../src/scan/load-controls.js');
-  const { BUILTIN_CONTROLS_DIR } = await import('../src/core/package-paths.js');
-  const { openStore } = await import('../src/store/open-store.js');
-  const { startEmulator } = await import('../src/emulator/start-emulator.js');
-
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-  const heap = (): number => {
-    gc();
-    gc();
-    return process.memoryUsage().heapUsed;
-  };
-  const runs = Number(args.get('runs') ?? '1');
-  const concurrency = Number(args.get('concurrency') ?? String(CONCURRENCY));
-  let env: Record<string, string>;
-  let closeEmulator = async (): Promise<void> => undefined;
-  if (args.has('in-process')) {
-    const emulator = await startEmulator({ synthetic: Number(args.get('in-process')), latencyMs: Number(args.get('latency') ?? '0') });
-    env = { ...emulator.environment };
-    closeEmulator = () => emulator.close();
-  } else {
-    env = parseEnvFile(readFileSync(args.get('env-file') ?? '', 'utf8'));
-  }
-  const ca = readFileSync(env.NODE_EXTRA_CA_CERTS ?? '', 'utf8');
-  const controls = loadControls(BUILTIN_CONTROLS_DIR, ROOT);
-  // an existing store, created by another process (as a first `ward scan` would have): creating one costs
-  // seconds and hundreds of MB once, which is not what a scan costs
-  const storeDir = args.get('store') ?? '';
-  const store = await openStore({ location: storeDir });
-  const storeOpenRssMb = process.resourceUsage().maxRSS / 1024;
-  const collect = () => collectCapture({ env, ca, concurrency });
-  const now = (): Date => new Date();
-  try {
-    // warm-up: the store's first load, TLS contexts, JIT; and what the capture and the inventory hold on the heap
-    // (heap with the object alive minus heap once it is released, each after a full GC)
-    const warmUpStart = performance.now();
-    let capture: Awaited<ReturnType<typeof collectCapture>> | undefined = await collect();
-    const captureJson = JSON.stringify(capture.subscriptions.body).length + [...capture.securityContacts.values()].reduce((sum, c) => sum + JSON.stringify(c.body).length, 0);
-    const contactsRequests = capture.securityContacts.size;
-    let inventory: ReturnType<typeof normaliseCapture> | undefined = normaliseCapture(capture, { invalidBodies: 'error' });
-    const withBoth = heap();
-    const collectedRssMb = process.resourceUsage().maxRSS / 1024;
-    capture = undefined;
-    const withInventory = heap();
-    const inventoryJson = JSON.stringify(inventory).length;
-    const subscriptions = inventory.connectors.length;
-    await runScan({ store, controls, inventory, source: 'bench:warm-up', now });
-    const warmUpMs = performance.now() - warmUpStart; // includes the GCs and JSON sizing above: an upper bound
-    inventory = undefined;
-    const withNeither = heap();
-
-    const runsMs: number[] = [];
-    const phases: { collect: number; normalise: number; scan: number }[] = [];
-    let findings = 0;
-    let errors = 0;
-    for (let run = 0; run < runs; run += 1) {
-      const t0 = performance.now();
-      const live = await collect();
-      const t1 = performance.now();
-      const normalised = normaliseCapture(live, { invalidBodies: 'error' });
-      const t2 = performance.now();
-      const result = await runScan({ store, controls, inventory: normalised, source: 'bench', now });
-      const t3 = performance.now();
-      runsMs.push(t3 - t0);
-      phases.push({ collect: t1 - t0, normalise: t2 - t1, scan: t3 - t2 });
-      findings = result.findings.length;
-      errors = result.findings.filter((f) => f.status === 'error').length;
-    }
-    const phasesMs = phases[runsMs.indexOf(median(runsMs))] ?? { collect: 0, normalise: 0, scan: 0 };
-    const result: ScannerResult = {
-      subscriptions,
-      contactsRequests,
-      runsMs,
-      warmUpMs,
-      phasesMs,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-      storeOpenRssMb,
-      collectedRssMb,
-      heapTotalMb: mb(process.memoryUsage().heapTotal),
-      externalMb: mb(process.memoryUsage().external),
-      captureHeapMb: mb(withBoth - withInventory),
-      inventoryHeapMb: mb(withInventory - withNeither),
-      captureJsonMb: mb(captureJson),
-      inventoryJsonMb: mb(inventoryJson),
-      findings,
-      errors,
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } finally {
-    await store.close();
-    await closeEmulator();
-  }
-}
-
-async function createStore(dir: string): Promise<void> {
-  const { openStore } = await import('../src/store/open-store.js');
-  await (await openStore({ location: dir })).close();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,9 +108,13 @@ async function startEmulatorChild(subscriptions: number, latencyMs: number, dir:
   };
 }
 
+/**
+ * The scanner children run the built product (dist/, what `ward scan` runs) with plain node: a tsx loader would
+ * add its own worker and some 70 MB of RSS that no user pays.
+ */
 function runChild(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', SCANNER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited ${code}`))));
@@ -307,7 +205,7 @@ async function orchestrate(): Promise<void> {
       print(`    the median run: collect ${(r.phasesMs.collect / 1000).toFixed(2)} s, normalise ${(r.phasesMs.normalise / 1000).toFixed(3)} s, store + evaluate ${(r.phasesMs.scan / 1000).toFixed(2)} s`);
       print(`  ideal N·L/C = ${SUBSCRIPTIONS}·${LATENCY_MS} ms/${CONCURRENCY} = ${(ideal / 1000).toFixed(2)} s;  ratio ${(wall / ideal).toFixed(2)} (target <= 1.5)`);
       print(`  requests: ${requests} (${Math.ceil(r.subscriptions / 100)} subscription pages + ${r.contactsRequests} security-contact lists) = ${Math.round(requests / (wall / 1000))} requests/s`);
-      print(`  peak RSS of the scanning process: ${r.maxRssMb.toFixed(0)} MB (target < 300 MB); of which ${r.storeOpenRssMb.toFixed(0)} MB before collecting anything (node, tsx, modules, PGlite open)`);
+      print(`  peak RSS of the scanning process: ${r.maxRssMb.toFixed(0)} MB (target < 300 MB); of which ${r.storeOpenRssMb.toFixed(0)} MB before collecting anything (node, modules, PGlite open)`);
       print(`  findings: ${r.findings} (${r.errors} error: the synthetic tenant's AuthorizationFailed subscriptions)`);
     };
     print(`1. ward scan, live, ${SUBSCRIPTIONS} subscriptions, ${LATENCY_MS} ms per ARM answer, concurrency ${CONCURRENCY}, warm on-disk PGlite store`);
@@ -354,13 +252,4 @@ async function orchestrate(): Promise<void> {
   process.stdout.write(`\nwritten to ${RESULTS}\n`);
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--create-store') {
-  await createStore(argv[1] ?? '');
-} else if (argv[0] === '--scanner') {
-  const args = new Map<string, string>();
-  for (let index = 1; index < argv.length; index += 2) args.set((argv[index] ?? '').replace(/^--/, ''), argv[index + 1] ?? '');
-  await scanner(args);
-} else {
-  await orchestrate();
-}
+await orchestrate();
