@@ -4,10 +4,8 @@
  * endpoint resolution, retries, Retry-After and per-attempt timeouts).
  */
 import type { TokenCredential } from '@azure/identity';
-import { createArmClient } from '../connectors/azure/arm-client.js';
-import { resolveAzureEndpoints, type AzureCloudName } from '../connectors/azure/azure-clouds.js';
-import { createAzureCredential } from '../connectors/azure/create-azure-credential.js';
-import { createTrustedAgent } from '../connectors/azure/trusted-agent.js';
+import type { AzureCloudName } from '../connectors/azure/azure-clouds.js';
+import { connectArm } from '../connectors/azure/connect-arm.js';
 
 export type ArmMethod = 'GET' | 'PUT' | 'DELETE';
 
@@ -36,24 +34,7 @@ export interface LiveTransportOptions {
 }
 
 export function createLiveArmTransport(options: LiveTransportOptions): ArmTransport {
-  const endpoints = resolveAzureEndpoints({ env: options.env, ...(options.cloud === undefined ? {} : { cloud: options.cloud }) });
-  const agent = options.ca === undefined ? undefined : createTrustedAgent(options.ca);
-  const credential =
-    options.credential ??
-    createAzureCredential({
-      endpoints,
-      env: options.env,
-      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-      ...(agent === undefined ? {} : { agent }),
-    });
-  const client = createArmClient({
-    credential,
-    armEndpoint: endpoints.armEndpoint,
-    scope: endpoints.scope,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-  });
+  const { endpoints, client } = connectArm(options);
   return {
     armEndpoint: endpoints.armEndpoint,
     async request(method, path, body) {

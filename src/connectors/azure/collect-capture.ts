@@ -6,11 +6,10 @@
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { WardError } from '../../core/errors.js';
-import { createArmClient, type ArmClient, type ArmGetResult } from './arm-client.js';
-import { createTrustedAgent } from './trusted-agent.js';
-import { resolveAzureEndpoints, type AzureCloudName } from './azure-clouds.js';
+import type { ArmClient, ArmGetResult } from './arm-client.js';
+import type { AzureCloudName } from './azure-clouds.js';
+import { connectArm } from './connect-arm.js';
 import { API_VERSIONS, type Capture, type CapturedBody } from './capture.js';
-import { createAzureCredential } from './create-azure-credential.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 
 export interface CollectProgress {
@@ -204,32 +203,8 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new WardError('USAGE', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
-  const env = options.env ?? {};
-  const endpoints = resolveAzureEndpoints({
-    env,
-    ...(options.cloud === undefined ? {} : { cloud: options.cloud }),
-    ...(options.armEndpoint === undefined ? {} : { armEndpoint: options.armEndpoint }),
-  });
-  const agent = options.ca === undefined ? undefined : createTrustedAgent(options.ca);
-  const credential =
-    options.credential ??
-    createAzureCredential({
-      endpoints,
-      env,
-      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-      ...(agent === undefined ? {} : { agent }),
-    });
-  const client = createArmClient({
-    credential,
-    armEndpoint: endpoints.armEndpoint,
-    scope: endpoints.scope,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-    ...(options.maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs: options.maxRetryDelayMs }),
-    ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
-  });
+  const { concurrency: _c, subscriptionIds: _s, managementGroupId: _m, onProgress: _p, signal: _g, ...connection } = options; // the rest is how to connect
+  const { endpoints, client } = connectArm(connection);
   const signal = options.signal;
   const progress = options.onProgress ?? (() => undefined);
   const securityContacts = new Map<string, CapturedBody>();
