@@ -1,22 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { renderControlPage } from '../core/control/render-control-page.js';
 import { sarifReporter } from './sarif-reporter.js';
 import { sampleReport } from './test-support/sample-report.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-/** The official schema is draft-04; Ajv 8 reads it once `id` is spelled `$id` and the draft URI is dropped. */
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(new URL('./test-data/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-  const { $schema: _draft, id, ...rest } = schema;
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile({ $id: id as string, ...rest });
-}
+import { sarifValidator } from './test-support/sarif-validator.js';
 
 test('the SARIF report is valid against the SARIF 2.1.0 JSON schema', () => {
   const validate = sarifValidator();

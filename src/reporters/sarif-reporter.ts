@@ -1,3 +1,4 @@
+import { printSarifLog } from './sarif-log.js';
 import { createHash } from 'node:crypto';
 import { renderControlPage } from '../core/control/render-control-page.js';
 import type { Control, Finding, Severity } from '../core/model.js';
@@ -97,30 +98,19 @@ export const sarifReporter: Reporter = (report) => {
         },
       };
     });
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'ward',
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            rules: controls.map(rule),
-          },
+  return printSarifLog({
+    toolVersion: report.tool.version,
+    rules: controls.map(rule),
+    results,
+    extra: {
+      invocations: [
+        {
+          executionSuccessful: true,
+          startTimeUtc: report.scan.startedAt,
+          ...(report.scan.finishedAt ? { endTimeUtc: report.scan.finishedAt } : {}),
         },
-        invocations: [
-          {
-            executionSuccessful: true,
-            startTimeUtc: report.scan.startedAt,
-            ...(report.scan.finishedAt ? { endTimeUtc: report.scan.finishedAt } : {}),
-          },
-        ],
-        results,
-        properties: { scanId: report.scan.id, source: report.scan.source },
-      },
-    ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+      ],
+      properties: { scanId: report.scan.id, source: report.scan.source },
+    },
+  });
 };

@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sarifReport } from './sarif-report.js';
 import { SAMPLE_RESULT } from './sample-result.js';
+import { sarifValidator } from '../../reporters/test-support/sarif-validator.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('sarifReport', () => {
   const sarif = JSON.parse(sarifReport(SAMPLE_RESULT, { colour: false, toolVersion: '0.1.0' })) as Json;
   const run = sarif.runs[0] as Json;
+
+  it('is valid against the SARIF 2.1.0 JSON schema', () => {
+    const validate = sarifValidator();
+    assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 2));
+  });
 
   it('is SARIF 2.1.0 with a driver, rules with help text, and one run', () => {
     assert.equal(sarif.version, '2.1.0');

@@ -1,3 +1,4 @@
+import { printSarifLog } from '../../reporters/sarif-log.js';
 import { IAC_CONTROL, LANDING_ZONE_RULE, OBSOLETE_API_NOTE_RULE } from '../iac-control.js';
 import type { IacReport } from './iac-report.js';
 
@@ -66,52 +67,42 @@ export const sarifReport: IacReport = (result, options) => {
       },
     ],
   }));
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
+  return printSarifLog({
+    toolVersion: options.toolVersion,
+    rules: [
       {
-        tool: {
-          driver: {
-            name: 'ward',
-            semanticVersion: options.toolVersion,
-            rules: [
-              {
-                id: IAC_CONTROL.id,
-                name: 'SecurityContactEmail',
-                shortDescription: { text: IAC_CONTROL.title },
-                fullDescription: { text: IAC_CONTROL.summary },
-                help: { text: `${IAC_CONTROL.summary}\n\nFix: ${IAC_CONTROL.remediation}`, markdown: `${IAC_CONTROL.summary}\n\n**Fix:** ${IAC_CONTROL.remediation}` },
-                helpUri: IAC_CONTROL.helpUri,
-                defaultConfiguration: { level: 'error' },
-                properties: { tags: ['security', 'azure', 'defender-for-cloud', ...IAC_CONTROL.frameworks], 'security-severity': '3.0', precision: 'high' },
-              },
-              {
-                id: LANDING_ZONE_RULE.id,
-                name: 'LandingZoneSecurityContact',
-                shortDescription: { text: LANDING_ZONE_RULE.title },
-                fullDescription: { text: LANDING_ZONE_RULE.summary },
-                help: { text: LANDING_ZONE_RULE.summary },
-                defaultConfiguration: { level: 'warning' },
-                properties: { tags: ['security', 'azure', 'landing-zone'] },
-              },
-              {
-                id: OBSOLETE_API_NOTE_RULE.id,
-                name: 'SecurityContactCurrentApi',
-                shortDescription: { text: OBSOLETE_API_NOTE_RULE.title },
-                fullDescription: { text: OBSOLETE_API_NOTE_RULE.summary },
-                help: { text: OBSOLETE_API_NOTE_RULE.summary },
-                defaultConfiguration: { level: 'note' },
-                properties: { tags: ['maintainability', 'azure'] },
-              },
-            ],
-          },
-        },
-        originalUriBaseIds: { [SARIF_SRCROOT]: { description: { text: 'The folder ward iac ran in (the repository root in CI).' } } },
-        invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
-        results,
+        id: IAC_CONTROL.id,
+        name: 'SecurityContactEmail',
+        shortDescription: { text: IAC_CONTROL.title },
+        fullDescription: { text: IAC_CONTROL.summary },
+        help: { text: `${IAC_CONTROL.summary}\n\nFix: ${IAC_CONTROL.remediation}`, markdown: `${IAC_CONTROL.summary}\n\n**Fix:** ${IAC_CONTROL.remediation}` },
+        helpUri: IAC_CONTROL.helpUri,
+        defaultConfiguration: { level: 'error' },
+        properties: { tags: ['security', 'azure', 'defender-for-cloud', ...IAC_CONTROL.frameworks], 'security-severity': '3.0', precision: 'high' },
+      },
+      {
+        id: LANDING_ZONE_RULE.id,
+        name: 'LandingZoneSecurityContact',
+        shortDescription: { text: LANDING_ZONE_RULE.title },
+        fullDescription: { text: LANDING_ZONE_RULE.summary },
+        help: { text: LANDING_ZONE_RULE.summary },
+        defaultConfiguration: { level: 'warning' },
+        properties: { tags: ['security', 'azure', 'landing-zone'] },
+      },
+      {
+        id: OBSOLETE_API_NOTE_RULE.id,
+        name: 'SecurityContactCurrentApi',
+        shortDescription: { text: OBSOLETE_API_NOTE_RULE.title },
+        fullDescription: { text: OBSOLETE_API_NOTE_RULE.summary },
+        help: { text: OBSOLETE_API_NOTE_RULE.summary },
+        defaultConfiguration: { level: 'note' },
+        properties: { tags: ['maintainability', 'azure'] },
       },
     ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+    results,
+    extra: {
+      originalUriBaseIds: { [SARIF_SRCROOT]: { description: { text: 'The folder ward iac ran in (the repository root in CI).' } } },
+      invocations: [{ executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications }],
+    },
+  });
 };
