@@ -8,9 +8,9 @@ import type { Reporter } from './scan-report.js';
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', informational: '0.0' };
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', informational: 'note' };
 
-/** The stable identity of a finding across scans: control, check and asset (ARM ids are case-insensitive). */
-export function findingFingerprint(f: Pick<Finding, 'controlId' | 'checkId' | 'assetId'>): string {
-  return createHash('sha256').update(`${f.controlId}\u0000${f.checkId}\u0000${f.assetId.toLowerCase()}`).digest('hex');
+/** The stable identity of a finding across scans: control and asset (ARM ids are case-insensitive), whichever check decided it. */
+export function findingFingerprint(f: Pick<Finding, 'controlId' | 'assetId'>): string {
+  return createHash('sha256').update(`${f.controlId}\u0000${f.assetId.toLowerCase()}`).digest('hex');
 }
 
 /** A repository-relative path standing for the asset (GitHub needs a physical location): `azure/subscriptions/<id>`. */

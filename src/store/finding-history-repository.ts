@@ -45,7 +45,8 @@ export interface VerdictRow {
 
 export const PROBLEM_STATUSES: ReadonlySet<TimelineStatus> = new Set(['fail', 'error', 'excepted']);
 
-export const findingKey = (f: { controlId: string; checkId: string; assetId: string }): string => `${f.controlId}\u0000${f.checkId}\u0000${f.assetId}`;
+/** A finding's identity across scans: one per (control, asset), whichever of the control's checks decided it. */
+export const findingKey = (f: { controlId: string; assetId: string }): string => `${f.controlId}\u0000${f.assetId}`;
 
 /** Builds every timeline from scans (oldest first) and their verdicts (pure). */
 export function buildFindingTimelines(scans: readonly ScanPoint[], verdicts: readonly VerdictRow[]): Map<string, FindingTimeline> {

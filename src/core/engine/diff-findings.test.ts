@@ -18,3 +18,12 @@ test('drift sorts movements into new, resolved, changed and counts the unchanged
   assert.deepEqual(view(diff.changed), [['accepted', 'excepted', 'fail', 'excepted'], ['worse', 'error', 'fail', 'error']]);
   assert.equal(diff.unchanged, 4); // steady, ok, off (skipped -> pass: no problem either side), arrived-ok
 });
+
+test('a finding keeps its identity when another of its control checks decides it', () => {
+  const base = { controlId: 'c', assetId: '/subscriptions/1', assetName: 'one', severity: 'low' as const };
+  const diff = diffFindings(
+    [{ ...base, checkId: 'c/check', status: 'fail', reason: 'seed check' }],
+    [{ ...base, checkId: 'c/valid-address', status: 'fail', reason: 'stricter check' }],
+  );
+  assert.deepEqual([diff.new.length, diff.resolved.length, diff.changed.length, diff.unchanged], [0, 0, 0, 1]);
+});

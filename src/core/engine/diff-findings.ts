@@ -1,7 +1,7 @@
 import type { Finding, FindingStatus } from '../model.js';
 
 /**
- * Drift between two scans, as movements of problems (fail, error, excepted), per (control, check, asset):
+ * Drift between two scans, as movements of problems (fail, error, excepted), per (control, asset):
  * - new: a problem now that was not one before (the asset was absent, passing or skipped);
  * - resolved: a problem before that is not one now (passing, skipped, or the asset is gone);
  * - changed: a problem in both scans with a different status (fail → error, fail → excepted, ...);
@@ -30,7 +30,8 @@ export interface FindingsDiff {
 }
 
 const PROBLEMS: ReadonlySet<FindingStatus> = new Set(['fail', 'error', 'excepted']);
-const key = (f: Finding): string => `${f.controlId}\u0000${f.checkId}\u0000${f.assetId}`;
+// a finding is one per (control, asset): which of the control's checks decided it may change between scans
+const key = (f: Finding): string => `${f.controlId}\u0000${f.assetId}`;
 const order = (a: DriftEntry, b: DriftEntry): number =>
   a.controlId.localeCompare(b.controlId) || a.checkId.localeCompare(b.checkId) || a.assetId.localeCompare(b.assetId);
 
