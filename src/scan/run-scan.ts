@@ -17,6 +17,11 @@ export interface RunScanOptions {
   /** Where the data came from, stored with the scan: `offline:<dir>`, `live:<endpoint>`. */
   readonly source: string;
   readonly now: () => Date;
+  /**
+   * The connector ids a scoped scan (--subscription, --management-group) covers: only their inventory is
+   * replaced, and drift does not count the others as gone. Default: everything.
+   */
+  readonly scope?: readonly string[];
 }
 
 export interface ScanResult {
@@ -61,10 +66,10 @@ export async function evaluateControls(client: SqlClient, controls: readonly Con
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const { store, controls, inventory, source, now } = options;
   const startedAt = now();
-  const scanId = await beginScan(store, source, startedAt);
+  const scanId = await beginScan(store, source, startedAt, options.scope ?? null);
   try {
     return await store.transaction(async (tx) => {
-      await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: 'all' });
+      await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: options.scope ?? 'all' });
       const evaluated = await evaluateControls(tx, controls, inventory);
       // exceptions apply as of the scan's start; lapsed ones are logged once, in the same transaction
       const findings = applyExceptions(evaluated, await listExceptions(tx), startedAt);

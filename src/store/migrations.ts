@@ -142,4 +142,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE security_contacts ADD COLUMN invalid_emails text[] NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 5,
+    name: 'scans record their scope',
+    sql: `
+      -- the subscriptions a scoped scan (--subscription, --management-group) covered; NULL: everything readable
+      ALTER TABLE scans ADD COLUMN scope text[];
+    `,
+  },
 ];

@@ -18,6 +18,8 @@ export interface ScanRow {
   readonly source: string;
   readonly error: string | null;
   readonly summary: ScanSummary | null;
+  /** The asset ids a scoped scan covered; null when it covered everything it could read. */
+  readonly scope: readonly string[] | null;
 }
 
 interface ScanRecord {
@@ -28,6 +30,7 @@ interface ScanRecord {
   source: string;
   error: string | null;
   summary: ScanSummary | null;
+  scope: string[] | null;
 }
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -41,6 +44,7 @@ function toScanRow(row: ScanRecord): ScanRow {
     source: row.source,
     error: row.error,
     summary: row.summary,
+    scope: row.scope ?? null,
   };
 }
 
@@ -60,12 +64,12 @@ export function summariseFindings(findings: readonly Finding[]): ScanSummary {
  * Scans another process left running are marked interrupted: on the embedded store the lock guarantees
  * no other process is scanning; on a server, only scans running for over a day are taken as dead.
  */
-export async function beginScan(store: Store, source: string, startedAt: Date): Promise<number> {
+export async function beginScan(store: Store, source: string, startedAt: Date, scope: readonly string[] | null = null): Promise<number> {
   const stale = store.kind === 'pglite' ? "status = 'running'" : "status = 'running' AND started_at < now() - interval '1 day'";
   await store.query(`UPDATE scans SET status = 'interrupted', error = 'the scan did not finish (process ended)' WHERE ${stale}`);
   const { rows } = await store.query<{ id: number }>(
-    "INSERT INTO scans (started_at, status, source) VALUES ($1, 'running', $2) RETURNING id",
-    [startedAt, source],
+    "INSERT INTO scans (started_at, status, source, scope) VALUES ($1, 'running', $2, $3) RETURNING id",
+    [startedAt, source, scope === null ? null : [...scope]],
   );
   return Number(rows[0]!.id);
 }
@@ -115,12 +119,12 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary FROM scans ORDER BY id');
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans ORDER BY id');
   return rows.map(toScanRow);
 }
 
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE id = $1', [scanId]);
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE id = $1', [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
@@ -159,14 +163,14 @@ function toFinding(r: FindingRow): Finding {
 /** Complete scans, oldest first. */
 export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE status = 'complete' ORDER BY id",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE status = 'complete' ORDER BY id",
   );
   return rows.map(toScanRow);
 }
 
 export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }

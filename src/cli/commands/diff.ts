@@ -9,7 +9,7 @@ import type { RegisterCommand } from './index.js';
 
 /**
  * `ward diff`: drift between two complete scans (by default the last two): new problems, resolved ones, problems
- * whose status changed, and how many findings did not move. JSON: {"from", "to", "new", "resolved", "changed", "unchanged"}.
+ * whose status changed, and how many findings did not move. JSON: {"from", "to", "new", "resolved", "changed", "unchanged", "outOfScope"}.
  */
 export const registerDiff: RegisterCommand = (program, context: CliContext) => {
   program
@@ -27,7 +27,7 @@ export const registerDiff: RegisterCommand = (program, context: CliContext) => {
       const format = parseFormat(options.format, ['table', 'json'] as const, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const { from, to, diff } = await withStore(context, options.db, async (store) => {
         const [from, to] = await pickScans(store, options.from, options.to);
-        return { from, to, diff: diffFindings(await findingsOfScan(store, from.id), await findingsOfScan(store, to.id)) };
+        return { from, to, diff: diffFindings(await findingsOfScan(store, from.id), await findingsOfScan(store, to.id), to.scope) };
       });
       emit(context, format === 'json' ? diffJson(from, to, diff) : diffTable(from, to, diff), options.output);
       context.exitCode = options.failOnNew && diff.new.length > 0 ? 1 : 0;
@@ -73,6 +73,7 @@ function diffJson(from: ScanRow, to: ScanRow, diff: FindingsDiff): string {
     resolved: diff.resolved.map(entryJson),
     changed: diff.changed.map(entryJson),
     unchanged: diff.unchanged,
+    outOfScope: diff.outOfScope,
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -90,6 +91,6 @@ function diffTable(from: ScanRow, to: ScanRow, diff: FindingsDiff): string {
   section('NEW', diff.new);
   section('RESOLVED', diff.resolved);
   section('CHANGED', diff.changed);
-  lines.push(`${diff.unchanged} unchanged`);
+  lines.push(`${diff.unchanged} unchanged` + (diff.outOfScope > 0 ? `, ${diff.outOfScope} outside the scope of scan #${to.id} (not resolved: not looked at)` : ''));
   return `${lines.join('\n')}\n`;
 }

@@ -65,7 +65,7 @@ test('findings over three scans: current state with first seen and last change; 
   const diff = await ward(['diff', '--format', 'json']);
   assert.equal(diff.code, 0);
   const drift = JSON.parse(diff.stdout) as { from: number; to: number; new: unknown[]; resolved: unknown[]; changed: Record<string, unknown>[]; unchanged: number };
-  assert.deepEqual(Object.keys(drift), ['from', 'to', 'new', 'resolved', 'changed', 'unchanged']);
+  assert.deepEqual(Object.keys(drift), ['from', 'to', 'new', 'resolved', 'changed', 'unchanged', 'outOfScope']);
   assert.equal(drift.from, 2);
   assert.equal(drift.to, 3);
   assert.deepEqual(drift.new, []);

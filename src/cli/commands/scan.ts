@@ -57,7 +57,11 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
       const controls = selectControls(context, options.controls, options.control);
       const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
       const { result, trend, exceptions } = await withStore(context, options.db, async (store) => {
-        const result = await runScan({ store, controls, inventory, source, now: context.io.now });
+        // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
+        const flags = options as AzureFlags;
+        const scoped = options.offline === undefined && (flags.subscription !== undefined || flags.managementGroup !== undefined);
+        const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
+        const result = await runScan({ store, controls, inventory, source, now: context.io.now, ...scope });
         return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
       });
       const report: ScanReport = {

@@ -27,3 +27,11 @@ test('a finding keeps its identity when another of its control checks decides it
   );
   assert.deepEqual([diff.new.length, diff.resolved.length, diff.changed.length, diff.unchanged], [0, 0, 0, 1]);
 });
+
+test('after a scoped scan, findings outside its scope are out of scope, not resolved', () => {
+  const diff = diffFindings([f('1', 'fail'), f('2', 'fail'), f('3', 'fail')], [f('1', 'pass')], ['/subscriptions/1', '/subscriptions/3']);
+  assert.deepEqual(diff.resolved.map((e) => e.assetId), ['/subscriptions/1', '/subscriptions/3']);
+  assert.equal(diff.outOfScope, 1);
+  const full = diffFindings([f('1', 'fail'), f('2', 'fail')], [f('1', 'pass')]);
+  assert.deepEqual(full.resolved.map((e) => e.assetId), ['/subscriptions/1', '/subscriptions/2'], 'a full scan that no longer sees an asset resolves it');
+});

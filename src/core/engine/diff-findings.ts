@@ -5,7 +5,9 @@ import type { Finding, FindingStatus } from '../model.js';
  * - new: a problem now that was not one before (the asset was absent, passing or skipped);
  * - resolved: a problem before that is not one now (passing, skipped, or the asset is gone);
  * - changed: a problem in both scans with a different status (fail → error, fail → excepted, ...);
- * - unchanged: the count of everything else (same status in both, or no problem in either).
+ * - unchanged: the count of everything else (same status in both, or no problem in either);
+ * - outOfScope: findings of the earlier scan whose asset the later, scoped scan did not cover (not resolved:
+ *   nobody looked).
  */
 export interface DriftEntry {
   readonly controlId: string;
@@ -27,6 +29,7 @@ export interface FindingsDiff {
   readonly resolved: DriftEntry[];
   readonly changed: DriftEntry[];
   readonly unchanged: number;
+  readonly outOfScope: number;
 }
 
 const PROBLEMS: ReadonlySet<FindingStatus> = new Set(['fail', 'error', 'excepted']);
@@ -35,10 +38,12 @@ const key = (f: Finding): string => `${f.controlId}\u0000${f.assetId}`;
 const order = (a: DriftEntry, b: DriftEntry): number =>
   a.controlId.localeCompare(b.controlId) || a.checkId.localeCompare(b.checkId) || a.assetId.localeCompare(b.assetId);
 
-export function diffFindings(from: readonly Finding[], to: readonly Finding[]): FindingsDiff {
+/** `toScope`: the asset ids the later scan covered when it was scoped; null when it covered everything. */
+export function diffFindings(from: readonly Finding[], to: readonly Finding[], toScope: readonly string[] | null = null): FindingsDiff {
+  const covered = toScope === null ? undefined : new Set(toScope);
   const before = new Map(from.map((f) => [key(f), f]));
   const after = new Map(to.map((f) => [key(f), f]));
-  const result: { -readonly [K in keyof FindingsDiff]: FindingsDiff[K] } = { new: [], resolved: [], changed: [], unchanged: 0 };
+  const result: { -readonly [K in keyof FindingsDiff]: FindingsDiff[K] } = { new: [], resolved: [], changed: [], unchanged: 0, outOfScope: 0 };
   const entry = (now: Finding, was: Finding | undefined, is: Finding | undefined): DriftEntry => ({
     controlId: now.controlId,
     checkId: now.checkId,
@@ -53,6 +58,10 @@ export function diffFindings(from: readonly Finding[], to: readonly Finding[]): 
   for (const k of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(k);
     const is = after.get(k);
+    if (is === undefined && was !== undefined && covered !== undefined && !covered.has(was.assetId)) {
+      result.outOfScope += 1;
+      continue;
+    }
     const wasProblem = was !== undefined && PROBLEMS.has(was.status);
     const isProblem = is !== undefined && PROBLEMS.has(is.status);
     if (isProblem && !wasProblem) result.new.push(entry(is, was, is));
