@@ -37,6 +37,9 @@ export function useColour(io: CliIo): boolean {
   return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
 }
 
+/** Commander option parser for a repeatable option: each use adds one value. */
+export const collectValues = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** For commands: a usage error, printed in one line with its hint, exit 2. */
 export function usageError(message: string, hint?: string): WardError {
   return new WardError('USAGE', message, hint === undefined ? {} : { hint });

@@ -2,12 +2,11 @@ import { WardError } from '../../core/errors.js';
 import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/model.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
-import type { CliContext } from '../cli-context.js';
+import { collectValues, type CliContext } from '../cli-context.js';
 import type { FailOn } from '../command-options.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * `ward findings`: the current state, i.e. the latest complete scan (or `--scan ID`), with the exceptions on record
@@ -18,8 +17,8 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
   program
     .command('findings')
     .description('show the current findings (latest complete scan) with exceptions applied as of now, first seen and last change')
-    .option('--status <status>', `only findings with this status (repeatable): ${FINDING_STATUSES.join(' | ')}`, collect)
-    .option('--control <id>', 'only this control (repeatable)', collect)
+    .option('--status <status>', `only findings with this status (repeatable): ${FINDING_STATUSES.join(' | ')}`, collectValues)
+    .option('--control <id>', 'only this control (repeatable)', collectValues)
     .option('--scan <id>', 'show this complete scan instead of the latest')
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')

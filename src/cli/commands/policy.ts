@@ -1,10 +1,10 @@
 /** `ward policy plan | apply`: the service-wide fix with Azure Policy (see src/policy/policy-artifacts.ts). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Option } from '@commander-js/extra-typings';
+import { Option, type Command } from '@commander-js/extra-typings';
 import { WardError } from '../../core/errors.js';
 import type { PolicyPlan } from '../../policy/policy-artifacts.js';
-import { EXIT_OK, usageError, type CliContext } from '../cli-context.js';
+import { EXIT_OK, collectValues, usageError, type CliContext } from '../cli-context.js';
 import type { RegisterCommand } from './index.js';
 
 /*
@@ -36,7 +36,6 @@ async function loadImplementation(): Promise<void> {
   ({ parseFormat } = modules[4]);
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 interface PolicyOptions {
   scope?: string;
@@ -52,15 +51,19 @@ function buildPlan(options: PolicyOptions): PolicyPlan {
   return planPolicy({ scope: parsePolicyScope(options.scope), addresses: parseRequestedAddresses(options.email), ...(options.location ? { location: options.location } : {}), minimalSeverity: severity });
 }
 
+/** The options that say what to deploy: `plan` writes them out, `apply` creates them. */
+function withPlanOptions(command: Command) {
+  return command
+    .option('--scope <scope>', 'management group id, or /subscriptions/<guid>')
+    .option('--email <addresses>', 'address(es) for the deployed contact; several separated by commas (repeatable)', collectValues)
+    .option('--location <region>', 'region of the assignment identity and the deployments', 'westeurope')
+    .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low', 'High');
+}
+
 export const registerPolicy: RegisterCommand = (program, context: CliContext) => {
   const policy = program.command('policy').description('service-wide remediation with Azure Policy: audit, DeployIfNotExists, managed identity, remediation task');
-  policy
-    .command('plan')
+  withPlanOptions(policy.command('plan'))
     .description('write the definition, assignments, role assignment, remediation and az commands (no change)')
-    .option('--scope <scope>', 'management group id, or /subscriptions/<guid>')
-    .option('--email <addresses>', 'address(es) for the deployed contact; several separated by commas (repeatable)', collect)
-    .option('--location <region>', 'region of the assignment identity and the deployments', 'westeurope')
-    .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low', 'High')
     .option('--out <dir>', 'write the files here instead of printing the summary')
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']))
     .action(async (options) => {
@@ -69,25 +72,21 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
       const { out, format } = options as { out?: string; format?: string };
       if (out) {
         const dir = resolve(context.io.cwd, out);
+        const files = policyFiles(plan);
         try {
           mkdirSync(dir, { recursive: true });
-          for (const [name, text] of Object.entries(policyFiles(plan))) writeFileSync(join(dir, name), text, name.endsWith('.sh') ? { mode: 0o755 } : {});
+          for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, name.endsWith('.sh') ? { mode: 0o755 } : {});
         } catch (error) {
           throw new WardError('USAGE', `cannot write ${out}: ${(error as Error).message}`);
         }
-        context.io.stdout.write(`Wrote ${Object.keys(policyFiles(plan)).join(', ')} to ${out}\n\n`);
+        context.io.stdout.write(`Wrote ${Object.keys(files).join(', ')} to ${out}\n\n`);
       }
       context.io.stdout.write(format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : renderPolicyPlanText(plan));
       context.exitCode = EXIT_OK;
     });
 
-  policy
-    .command('apply')
+  withPlanOptions(policy.command('apply'))
     .description('create the definition, assignments, role assignment and remediation task through ARM')
-    .option('--scope <scope>', 'management group id, or /subscriptions/<guid>')
-    .option('--email <addresses>', 'address(es) for the deployed contact; several separated by commas (repeatable)', collect)
-    .option('--location <region>', 'region of the assignment identity and the deployments', 'westeurope')
-    .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low', 'High')
     .option('--yes', 'required: this changes policy on the whole scope')
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .action(async (options) => {

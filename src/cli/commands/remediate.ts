@@ -8,7 +8,7 @@ import { Option } from '@commander-js/extra-typings';
 import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
 import type { Inventory } from '../../core/model.js';
 import type { EmitFormat } from '../../remediation/emitters/index.js';
-import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, usageError, type CliContext } from '../cli-context.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, collectValues, usageError, type CliContext } from '../cli-context.js';
 import { EMIT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
@@ -71,7 +71,6 @@ async function loadImplementation(): Promise<void> {
   ({ parseFormat, selectControls, withStore } = modules[13]);
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 const DB_HELP = 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)';
 
@@ -106,7 +105,7 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
     .command('remediate')
     .description('fix the subscriptions a control flags: a dry-run plan by default, --emit ready-to-run material, --apply in verified batches')
     .option('--control <id>', 'the control to remediate (azure-defender-security-contact-email)')
-    .option('--email <addresses>', 'security contact address(es) to add; several separated by commas (repeatable)', collect)
+    .option('--email <addresses>', 'security contact address(es) to add; several separated by commas (repeatable)', collectValues)
     .option('--subscription <id...>', 'only these subscriptions')
     .option('--management-group <id>', 'only the subscriptions below this management group (live)')
     .option('--offline <dir>', 'plan from a capture directory (no --apply)')

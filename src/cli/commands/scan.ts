@@ -6,11 +6,10 @@ import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { FailOn } from '../command-options.js';
 import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
-import type { CliContext } from '../cli-context.js';
+import { collectValues, type CliContext } from '../cli-context.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * The inventory to scan: a capture directory (`--offline`), or a live collection. Both go through the same
@@ -35,7 +34,7 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .command('scan')
     .description('collect the inventory (live, or --offline from a capture), evaluate every control, store and report the findings')
     .option('--offline <dir>', 'read a capture directory instead of calling Azure')
-    .option('--control <id>', 'evaluate only this control (repeatable)', collect)
+    .option('--control <id>', 'evaluate only this control (repeatable)', collectValues)
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
     .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
