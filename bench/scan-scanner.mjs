@@ -11,16 +11,6 @@ const load = (path) => import(new URL(path, DIST).href);
 const mb = (bytes) => bytes / 1024 / 1024;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-function parseEnvFile(text) {
-  const env = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const raw = match[2] ?? '';
-    env[match[1]] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll("'\\''", "'") : raw;
-  }
-  return env;
-}
 
 async function createStore(dir) {
   const { openStore } = await load('store/open-store.js');
@@ -34,6 +24,7 @@ async function scanner(args) {
   const { loadControls } = await load('scan/load-controls.js');
   const { BUILTIN_CONTROLS_DIR } = await load('core/package-paths.js');
   const { openStore } = await load('store/open-store.js');
+  const { parseEnvFile } = await load('emulator/env-file.js');
 
   const gc = globalThis.gc ?? (() => undefined);
   const heap = () => {

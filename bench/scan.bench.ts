@@ -16,6 +16,7 @@
  * Writes the printed figures to bench/results/scan.txt. Every scan runs in a child process of its own
  * (bench/scan-scanner.mjs, over the built dist/ as `ward scan` runs), so its peak RSS is its own.
  */
+import { parseEnvFile } from '../src/emulator/env-file.js';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -62,16 +63,6 @@ interface ScannerResult {
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const raw = match[2] ?? '';
-    env[match[1] ?? ''] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll("'\\''", "'") : raw;
-  }
-  return env;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The orchestrator.

@@ -3,6 +3,7 @@
  * shell sources before `ward scan`; it stops cleanly on SIGTERM. And `--throttle` end to end: a burst is answered
  * 429 with Retry-After, and a collection through the same emulator still completes without a read error.
  */
+import { parseEnvFile } from '../emulator/env-file.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,18 +28,6 @@ interface EmulatorProcess {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Parses NAME=value lines as `set -a; . FILE; set +a` would: plain words and single-quoted values. */
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    assert.ok(match, `not a NAME=value line: ${line}`);
-    const raw = match[2] ?? '';
-    env[match[1] ?? ''] = raw.startsWith("'") ? raw.slice(1, -1).replaceAll("'\\''", "'") : raw;
-  }
-  return env;
-}
 
 async function startEmulatorProcess(args: readonly string[], dir: string): Promise<EmulatorProcess> {
   const envFile = join(dir, 'emulator.env');

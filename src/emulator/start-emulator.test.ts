@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { parseEnvFile } from './env-file.js';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -76,7 +77,7 @@ test('the env file holds everything `ward scan` needs, readable by its owner onl
   const emulator = await startEmulator({ synthetic: 1, envFile, caFile: path.join(dir, 'ca.pem') });
   try {
     const text = await readFile(envFile, 'utf8');
-    const env = Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    const env = parseEnvFile(text);
     assert.deepEqual(Object.keys(env).sort(), [
       'AZURE_AUTHORITY_HOST',
       'AZURE_CLIENT_ID',

@@ -5,6 +5,7 @@
  *
  * Secrets: the client secret and the access tokens it issues are never logged, never put in an error body.
  */
+import { formatEnvFileLine } from './env-file.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
@@ -89,10 +90,6 @@ async function resolveCapture(options: EmulatorOptions): Promise<Capture> {
   const count = options.synthetic ?? 0;
   if (!Number.isInteger(count) || count < 0) throw new WardError('USAGE', `--synthetic must be a whole number, got ${count}`);
   return syntheticTenant({ subscriptions: count, seed: options.seed ?? 1 }).capture;
-}
-
-function shellValue(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]*$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -374,7 +371,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ['NODE_EXTRA_CA_CERTS', path.resolve(caFile)],
     ['WARD_ARM_ENDPOINT', baseUrl],
   ];
-  const envFileLines = env.map(([name, value]) => `${name}=${shellValue(value)}`);
+  const envFileLines = env.map(([name, value]) => formatEnvFileLine(name, value));
   if (options.envFile !== undefined) await writeFile(options.envFile, `${envFileLines.join('\n')}\n`, { mode: 0o600 });
 
   return {
