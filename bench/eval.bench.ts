@@ -77,6 +77,10 @@ function inventory(): Inventory {
         notificationsByRole: { state: 'On', roles: ['Owner'] },
         notificationsSources: null,
         apiVersion: '2020-01-01-preview',
+        enabled: true,
+        notifiedRoles: ['Owner'],
+        alertSeverities: ['High'],
+        attackPathRiskLevels: [],
         raw: { id: `${id}/providers/Microsoft.Security/securityContacts/${name}`, name, properties: { emails: email } },
       });
     }

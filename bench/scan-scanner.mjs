@@ -19,7 +19,7 @@ async function createStore(dir) {
 
 async function scanner(args) {
   const { collectCapture } = await load('connectors/azure/collect-capture.js');
-  const { normaliseCapture } = await load('connectors/azure/normalise-capture.js');
+  const { normaliseCapture } = await load('core/inventory/normalise-capture.js');
   const { runScan } = await load('scan/run-scan.js');
   const { loadControls } = await load('scan/load-controls.js');
   const { BUILTIN_CONTROLS_DIR } = await load('core/package-paths.js');

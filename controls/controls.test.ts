@@ -9,9 +9,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCaptureDir } from '../src/connectors/azure/read-capture-dir.js';
-import { normaliseCapture } from '../src/connectors/azure/normalise-capture.js';
+import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import { loadControls } from '../src/scan/load-controls.js';
 import { runScan } from '../src/scan/run-scan.js';
+import { applyParameterOverrides } from '../src/core/control/control-parameters.js';
 import { TEST_STORE_KINDS } from '../src/store/test-store.js';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
@@ -33,7 +34,10 @@ for (const control of controls) {
   }
   for (const fixture of readdirSync(fixtureDir)) {
     const dir = join(fixtureDir, fixture);
-    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { expected: Record<string, string> };
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { expected: Record<string, string>; parameters?: Record<string, unknown> };
+    // a fixture may run the control with parameter values other than the defaults
+    const overrides = Object.entries(expected.parameters ?? {}).map(([name, value]) => ({ controlId: control.id, name, value, fromText: false, location: { file: join(dir, 'expected.json') } }));
+    const [configured] = applyParameterOverrides([control], overrides);
     for (const kind of TEST_STORE_KINDS) {
       test(`${control.id} / ${fixture} gives the expected verdicts on ${kind.name}`, { skip: kind.skip }, async () => {
         const store = (await kind.open())!;
@@ -41,7 +45,7 @@ for (const control of controls) {
           const capture = readCaptureDir(dir);
           const inventory = normaliseCapture(capture);
           const names = new Map(inventory.connectors.map((c) => [c.id, c.name]));
-          const result = await runScan({ store, controls: [control], inventory, source: `fixture:${fixture}`, now: () => new Date('2026-11-24T12:00:00Z') });
+          const result = await runScan({ store, controls: [configured!], inventory, source: `fixture:${fixture}`, now: () => new Date('2026-11-24T12:00:00Z') });
           const actual: Record<string, string> = {};
           for (const finding of result.findings) actual[finding.assetId] = finding.status;
           const mismatches = Object.entries(expected.expected)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from '@commander-js/extra-typings';
 import { WardError } from '../core/errors.js';
 import { AZURE_CLOUD_NAMES, type AzureCloudName } from '../connectors/azure/azure-clouds.js';
-import type { Capture } from '../connectors/azure/capture.js';
+import type { Capture } from '../core/inventory/capture.js';
 import type { CollectOptions, CollectProgress } from '../connectors/azure/collect-capture.js';
 import { usageError, type CliContext } from './cli-context.js';
 

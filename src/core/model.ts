@@ -67,6 +67,17 @@ export interface SecurityContactRecord {
   readonly notificationsSources: readonly NotificationsSource[] | null;
   /** The api-version whose shape the body had: 2017-08-01-preview, 2020-01-01-preview or 2023-12-01-preview. */
   readonly apiVersion: string;
+  /**
+   * What the contact actually notifies, the same whatever the api-version (derived in one place,
+   * normalise-capture.ts). A 2023 contact with `isEnabled: false` notifies no one: `enabled` is false.
+   */
+  readonly enabled: boolean;
+  /** Roles emailed: 2020/2023 `notificationsByRole.roles` when its state is On; 2017 `alertsToAdmins` On is `["Owner"]`. */
+  readonly notifiedRoles: readonly string[];
+  /** Every alert severity emailed (threshold Medium: `["Medium", "High"]`); 2017 `alertNotifications` On is `["High"]`. */
+  readonly alertSeverities: readonly string[];
+  /** Every attack-path risk level emailed (2023 `AttackPath` source; threshold High: `["High", "Critical"]`). */
+  readonly attackPathRiskLevels: readonly string[];
   /** The resource exactly as the API returned it (what remediation merges from). */
   readonly raw: unknown;
 }
@@ -94,6 +105,28 @@ export type Expectation =
   | { readonly kind: 'eq'; readonly value: unknown; readonly source: string }
   | { readonly kind: 'count'; readonly op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly value: number; readonly source: string };
 
+/** A value a control parameter can take. */
+export type ParameterValue = string | number | boolean;
+
+export type ParameterType = 'String' | 'Int' | 'Float' | 'Boolean';
+
+/** A setting a control's checks read as a GraphQL variable (`$minimalSeverity`), declared in control.yaml. */
+export interface ControlParameter {
+  readonly name: string;
+  readonly type: ParameterType;
+  readonly default: ParameterValue;
+  /** When set, the only values accepted, in the order control.yaml lists them. */
+  readonly allowed?: readonly ParameterValue[];
+  readonly description: string;
+}
+
+/** A variable a check's query declares: `$minimalSeverity: String!`. */
+export interface CheckVariable {
+  readonly name: string;
+  /** The GraphQL type as written, e.g. `String!`. */
+  readonly type: string;
+}
+
 export interface Check {
   /** `<control-id>/<file name without .graphql>`. */
   readonly id: string;
@@ -105,6 +138,8 @@ export interface Check {
   /** Where the result list is in `data` (the root field, or its alias) and the GraphQL type it lists (e.g. `Connector`). */
   readonly rootField: string;
   readonly assetType: string;
+  /** The variables the query declares: each is one of the control's parameters. */
+  readonly variables: readonly CheckVariable[];
 }
 
 export interface RemediationText {
@@ -144,6 +179,10 @@ export interface Control {
   readonly rollout: readonly RolloutStep[];
   readonly frameworks: readonly FrameworkMapping[];
   readonly checks: readonly Check[];
+  /** Declared parameters (empty for most controls). */
+  readonly parameters: readonly ControlParameter[];
+  /** The value in force for each parameter: its default, or an override from ward.yaml or `--param`. */
+  readonly parameterValues: Readonly<Record<string, ParameterValue>>;
   /** The folder the control was loaded from. */
   readonly directory: string;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Capture, CapturedBody } from '../connectors/azure/capture.js';
+import type { Capture, CapturedBody } from '../core/inventory/capture.js';
 import { handleArmRequest, type ArmResponse } from './arm-routes.js';
 import { createEmulatorState, type EmulatorState } from './emulator-state.js';
 

@@ -2,7 +2,7 @@
  * The ARM routes the emulator answers, as a pure function of the state and one parsed request. The HTTPS server
  * (emulator-server.ts) adds authentication, latency, throttling and faults around it.
  */
-import { API_VERSIONS, SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../connectors/azure/capture.js';
+import { API_VERSIONS, SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../core/inventory/capture.js';
 import { armError, isArmErrorBody, statusForArmErrorCode } from './arm-error.js';
 import {
   contactFromProperties,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../connectors/azure/capture.js';
+import { SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../core/inventory/capture.js';
 import { validateContactBody } from './contact-schemas.js';
 
 const fixture = (version: string, name: string): { parameters: { securityContact: unknown } } =>

@@ -3,7 +3,7 @@
  * Schema for ajv: types, enums and required fields from the ARM specs. Unknown properties are accepted, as ARM does.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { SecurityContactApiVersion } from '../connectors/azure/capture.js';
+import type { SecurityContactApiVersion } from '../core/inventory/capture.js';
 
 const onOff = { type: 'string', enum: ['On', 'Off'] } as const;
 const severity = { type: 'string', enum: ['High', 'Medium', 'Low'] } as const;

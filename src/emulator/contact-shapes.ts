@@ -2,7 +2,7 @@
  * Security contacts in the emulator: one stored form, converted to and from the shape of each api-version.
  * Pure functions; the field-by-field mapping follows the three API shapes documented in the ARM specs.
  */
-import { SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../connectors/azure/capture.js';
+import { SECURITY_CONTACT_API_VERSIONS, type SecurityContactApiVersion } from '../core/inventory/capture.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;

@@ -7,7 +7,7 @@
  * (not collected), and the pages after a captured body that still has a nextLink, are answered with an error
  * (501, not retried), so a scan of the emulator reports `error` exactly where `scan --offline` of the capture does.
  */
-import type { Capture } from '../connectors/azure/capture.js';
+import type { Capture } from '../core/inventory/capture.js';
 import { contactsFromListBody, type StoredContact } from './contact-shapes.js';
 import { isArmErrorBody } from './arm-error.js';
 

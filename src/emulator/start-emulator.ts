@@ -14,7 +14,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WardError } from '../core/errors.js';
-import type { Capture } from '../connectors/azure/capture.js';
+import type { Capture } from '../core/inventory/capture.js';
 import { armError } from './arm-error.js';
 import { handleArmRequest, type ArmResponse } from './arm-routes.js';
 import { createEmulatorState, type EmulatorState, type ManagementGroup } from './emulator-state.js';

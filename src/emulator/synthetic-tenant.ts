@@ -4,7 +4,7 @@
  * options give the same tenant, so tests and benchmarks can use it without a server.
  */
 import { writeCaptureDir } from '../connectors/azure/write-capture-dir.js';
-import type { Capture, CapturedBody } from '../connectors/azure/capture.js';
+import type { Capture, CapturedBody } from '../core/inventory/capture.js';
 import { armError } from './arm-error.js';
 import { createSeededRandom, type SeededRandom } from './seeded-random.js';
 

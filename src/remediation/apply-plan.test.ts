@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientSecretCredential } from '@azure/identity';
 import { collectCapture } from '../connectors/azure/collect-capture.js';
-import { normaliseCapture } from '../connectors/azure/normalise-capture.js';
+import { normaliseCapture } from '../core/inventory/normalise-capture.js';
 import { isWardError } from '../core/errors.js';
 import type { Inventory } from '../core/model.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';

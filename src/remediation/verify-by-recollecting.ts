@@ -2,8 +2,8 @@
  * Verification after a batch: collect the changed subscriptions again, normalise them exactly as a scan does,
  * and judge them with the control (in memory). A subscription that cannot be read is `error`, never a pass.
  */
-import type { Capture } from '../connectors/azure/capture.js';
-import { normaliseCapture } from '../connectors/azure/normalise-capture.js';
+import type { Capture } from '../core/inventory/capture.js';
+import { normaliseCapture } from '../core/inventory/normalise-capture.js';
 import { worseStatus } from '../core/engine/evaluate-check.js';
 import type { Control } from '../core/model.js';
 import { evaluateControlInMemory } from '../core/remediation/evaluate-control-in-memory.js';

@@ -8,7 +8,7 @@ export function loadControls(directory: string, cwd = process.cwd()): Control[] 
   return loadControlsDir(
     directory,
     (query, source) => {
-      const { rootFields } = validateQuery(query, source);
+      const { rootFields, variables } = validateQuery(query, source);
       const [only] = rootFields;
       if (!only || rootFields.length !== 1) {
         throw new WardError('CONTROL_INVALID', `a check selects exactly one root field; this one selects ${rootFields.length}`, {
@@ -16,7 +16,7 @@ export function loadControls(directory: string, cwd = process.cwd()): Control[] 
           hint: 'split it into one .graphql file per check',
         });
       }
-      return { rootField: only.responseKey, typeName: only.typeName };
+      return { rootField: only.responseKey, typeName: only.typeName, variables };
     },
     cwd,
   );

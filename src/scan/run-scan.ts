@@ -1,14 +1,13 @@
-import { coveredAssets } from '../core/engine/covered-assets.js';
 import { applyExceptions } from '../core/engine/apply-exceptions.js';
-import { evaluateCheck, type CheckOutcome } from '../core/engine/evaluate-check.js';
-import { failureExplainer } from '../core/engine/explain-failure.js';
-import { combineCheckFindings } from '../core/engine/combine-check-findings.js';
+import { WardError } from '../core/errors.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
-import { executeQuery } from '../core/query/execute-query.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { beginScan, completeScan, failScan, insertFindings, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
-import type { SqlClient, Store } from '../store/sql-client.js';
+import type { Store } from '../store/sql-client.js';
+import { evaluateControls } from './evaluate-controls.js';
+
+export { evaluateControls } from './evaluate-controls.js';
 
 export interface RunScanOptions {
   readonly store: Store;
@@ -22,6 +21,21 @@ export interface RunScanOptions {
    * replaced, and drift does not count the others as gone. Default: everything.
    */
   readonly scope?: readonly string[];
+  /** Record a scan that found no subscriptions (scripted use). Without it such a scan is refused: an empty tenant is not a pass. */
+  readonly allowEmpty?: boolean;
+}
+
+/**
+ * A scan with no subscriptions would store "everything passed" and replace the stored inventory and findings
+ * with nothing (drift would then call every old failure resolved). Refused before anything is written.
+ */
+export function refuseEmptyInventory(inventory: Inventory, source: string, allowEmpty = false): void {
+  if (inventory.connectors.length > 0 || allowEmpty) return;
+  throw new WardError('NOT_FOUND', `the scan found no subscriptions in ${source}: nothing was judged, and nothing stored was changed`, {
+    hint:
+      'an empty tenant is not a pass: check the identity can list subscriptions (Reader), the --subscription / --management-group scope, ' +
+      'or the capture directory; pass --allow-empty to record an empty scan on purpose',
+  });
 }
 
 export interface ScanResult {
@@ -32,32 +46,6 @@ export interface ScanResult {
   readonly summary: ScanSummary;
 }
 
-async function runCheckQuery(client: SqlClient, query: string, source: string, rootField: string): Promise<CheckOutcome> {
-  try {
-    const result = await executeQuery(client, query, { source });
-    if (result.errors?.length) return { ok: false, message: result.errors.map((e) => e.message).join('; ') };
-    const items = (result.data as Record<string, unknown> | null | undefined)?.[rootField];
-    if (!Array.isArray(items)) return { ok: false, message: `the query returned no ${rootField} list` };
-    return { ok: true, items };
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
-  }
-}
-
-/** Evaluates every control's checks on an inventory that is already in the store: one finding per (control, asset). */
-export async function evaluateControls(client: SqlClient, controls: readonly Control[], inventory: Inventory): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const control of controls) {
-    const perCheck: Finding[] = [];
-    for (const check of control.checks) {
-      const outcome = await runCheckQuery(client, check.query, check.file, check.rootField);
-      perCheck.push(...evaluateCheck(control, check, coveredAssets(inventory, check.assetType), outcome, failureExplainer(check, inventory)));
-    }
-    findings.push(...combineCheckFindings(perCheck));
-  }
-  return findings;
-}
-
 /**
  * One scan, stored atomically: the inventory, the findings and the scan's completion are written in one
  * transaction. A scan that fails or is killed midway leaves the previous inventory and findings as they were,
@@ -65,6 +53,7 @@ export async function evaluateControls(client: SqlClient, controls: readonly Con
  */
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const { store, controls, inventory, source, now } = options;
+  refuseEmptyInventory(inventory, source, options.allowEmpty);
   const startedAt = now();
   const scanId = await beginScan(store, source, startedAt, options.scope ?? null);
   try {

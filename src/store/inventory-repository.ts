@@ -36,14 +36,17 @@ const CONNECTOR_INSERT = `
 const CONTACT_INSERT = `
   INSERT INTO security_contacts (id, connector_id, name, type, provider, email, emails, invalid_emails, phone, is_enabled,
                                  alert_notifications, alert_minimal_severity, alerts_to_admins,
-                                 notifications_by_role, notifications_sources, api_version, raw)
+                                 notifications_by_role, notifications_sources, api_version, raw,
+                                 enabled, notified_roles, alert_severities, attack_path_risk_levels)
   SELECT r.id, r.connector_id, r.name, 'SecurityContact', 'azure', r.email, coalesce(r.emails, '{}'), coalesce(r.invalid_emails, '{}'), r.phone, r.is_enabled,
          r.alert_notifications, r.alert_minimal_severity, r.alerts_to_admins,
-         r.notifications_by_role, r.notifications_sources, r.api_version, r.raw::jsonb
+         r.notifications_by_role, r.notifications_sources, r.api_version, r.raw::jsonb,
+         coalesce(r.enabled, true), coalesce(r.notified_roles, '{}'), coalesce(r.alert_severities, '{}'), coalesce(r.attack_path_risk_levels, '{}')
   FROM json_to_recordset($1::text::json) AS r(
     id text, connector_id text, name text, email text, emails text[], invalid_emails text[], phone text, is_enabled boolean,
     alert_notifications text, alert_minimal_severity text, alerts_to_admins text,
-    notifications_by_role jsonb, notifications_sources jsonb, api_version text, raw text)`;
+    notifications_by_role jsonb, notifications_sources jsonb, api_version text, raw text,
+    enabled boolean, notified_roles text[], alert_severities text[], attack_path_risk_levels text[])`;
 
 function connectorRow(connector: ConnectorRecord): Record<string, unknown> {
   return {
@@ -75,6 +78,10 @@ function contactRow(contact: SecurityContactRecord): Record<string, unknown> {
     notifications_by_role: contact.notificationsByRole ?? null,
     notifications_sources: contact.notificationsSources ?? null,
     api_version: contact.apiVersion,
+    enabled: contact.enabled,
+    notified_roles: contact.notifiedRoles,
+    alert_severities: contact.alertSeverities,
+    attack_path_risk_levels: contact.attackPathRiskLevels,
     // Stored as JSON text so that a JSON null body stays a JSON value (the column is NOT NULL).
     raw: JSON.stringify(contact.raw ?? null),
   };
@@ -164,6 +171,10 @@ interface ContactRow {
   notifications_sources: SecurityContactRecord['notificationsSources'];
   api_version: string;
   raw: unknown;
+  enabled: boolean;
+  notified_roles: string[] | null;
+  alert_severities: string[] | null;
+  attack_path_risk_levels: string[] | null;
 }
 
 /** The stored inventory, connectors and contacts ordered by id. */
@@ -173,7 +184,8 @@ export async function readInventory(client: SqlClient): Promise<Inventory> {
   );
   const contacts = await client.query<ContactRow>(
     `SELECT id, connector_id, name, email, emails, invalid_emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
-            alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw
+            alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw,
+            enabled, notified_roles, alert_severities, attack_path_risk_levels
      FROM security_contacts ORDER BY id`,
   );
   return {
@@ -205,6 +217,10 @@ export async function readInventory(client: SqlClient): Promise<Inventory> {
         notificationsByRole: row.notifications_by_role,
         notificationsSources: row.notifications_sources,
         apiVersion: row.api_version,
+        enabled: row.enabled,
+        notifiedRoles: row.notified_roles ?? [],
+        alertSeverities: row.alert_severities ?? [],
+        attackPathRiskLevels: row.attack_path_risk_levels ?? [],
         raw: row.raw,
       }),
     ),

@@ -150,4 +150,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE scans ADD COLUMN scope text[];
     `,
   },
+  {
+    version: 6,
+    name: 'security contacts: what they notify, the same over every api-version',
+    sql: `
+      ALTER TABLE security_contacts ADD COLUMN enabled boolean NOT NULL DEFAULT true;
+      ALTER TABLE security_contacts ADD COLUMN notified_roles text[] NOT NULL DEFAULT '{}';
+      ALTER TABLE security_contacts ADD COLUMN alert_severities text[] NOT NULL DEFAULT '{}';
+      ALTER TABLE security_contacts ADD COLUMN attack_path_risk_levels text[] NOT NULL DEFAULT '{}';
+      -- Contacts stored by an older ward lack these fields: rather than judge them on defaults, their subscriptions
+      -- read as errors until the next scan collects them again (never a pass from data ward did not derive).
+      UPDATE connectors SET read_error_code = 'InventoryOutdated',
+                            read_error_message = 'collected by an older ward that did not derive what the contacts notify; scan again'
+      WHERE read_error_code IS NULL AND EXISTS (SELECT 1 FROM security_contacts c WHERE c.connector_id = connectors.id);
+    `,
+  },
 ];

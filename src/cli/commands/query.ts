@@ -32,7 +32,7 @@ export const registerQuery: RegisterCommand = (program, context: CliContext) => 
         }
       }
       const [{ normaliseCapture }, { readCaptureDir }, { executeQuery }, { replaceInventory }, { emit, withStore }] = await Promise.all([
-        import('../../connectors/azure/normalise-capture.js'),
+        import('../../core/inventory/normalise-capture.js'),
         import('../../connectors/azure/read-capture-dir.js'),
         import('../../core/query/execute-query.js'),
         import('../../store/inventory-repository.js'),

@@ -18,7 +18,7 @@ import type { RegisterCommand } from './index.js';
  * loads this file.
  */
 let collectCapture: typeof import('../../connectors/azure/collect-capture.js').collectCapture;
-let normaliseCapture: typeof import('../../connectors/azure/normalise-capture.js').normaliseCapture;
+let normaliseCapture: typeof import('../../core/inventory/normalise-capture.js').normaliseCapture;
 let readCaptureDir: typeof import('../../connectors/azure/read-capture-dir.js').readCaptureDir;
 let exceptionIsActive: typeof import('../../core/engine/apply-exceptions.js').exceptionIsActive;
 let exceptionCovers: typeof import('../../core/engine/apply-exceptions.js').exceptionCovers;
@@ -41,7 +41,7 @@ let parseFormat: typeof import('../command-options.js').parseFormat;
 async function loadImplementation(): Promise<void> {
   const modules = await Promise.all([
     import('../../connectors/azure/collect-capture.js'),
-    import('../../connectors/azure/normalise-capture.js'),
+    import('../../core/inventory/normalise-capture.js'),
     import('../../connectors/azure/read-capture-dir.js'),
     import('../../core/engine/apply-exceptions.js'),
     import('../../core/remediation/batch-plan.js'),

@@ -17,7 +17,7 @@ import type { RegisterCommand } from './index.js';
  * (the others go on), while a malformed capture file stops the run (exit 2) so it can be fixed.
  */
 export async function readInventory(context: CliContext, offline: string | undefined, flags: AzureFlags): Promise<{ inventory: Inventory; source: string }> {
-  const { normaliseCapture } = await import('../../connectors/azure/normalise-capture.js');
+  const { normaliseCapture } = await import('../../core/inventory/normalise-capture.js');
   if (offline !== undefined) {
     const { readCaptureDir } = await import('../../connectors/azure/read-capture-dir.js');
     const directory = resolve(context.io.cwd, offline);

@@ -10,7 +10,7 @@ import { isWardError } from '../../core/errors.js';
 import { loadCaptureDir } from '../../emulator/load-capture-dir.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/start-emulator.js';
 import { createTrustedAgent } from './trusted-agent.js';
-import type { Capture, CapturedBody } from './capture.js';
+import type { Capture, CapturedBody } from '../../core/inventory/capture.js';
 import { collectCapture, type CollectOptions } from './collect-capture.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -9,7 +9,7 @@ import { WardError } from '../../core/errors.js';
 import type { ArmClient, ArmGetResult } from './arm-client.js';
 import type { AzureCloudName } from './azure-clouds.js';
 import { connectArm } from './connect-arm.js';
-import { API_VERSIONS, type Capture, type CapturedBody } from './capture.js';
+import { API_VERSIONS, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 
 export interface CollectProgress {

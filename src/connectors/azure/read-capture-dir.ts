@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { WardError } from '../../core/errors.js';
-import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture, type CapturedBody } from './capture.js';
+import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
 import { parseJsonText } from './parse-json-file.js';
 
 function readBody(path: string, displayPath: string): CapturedBody {

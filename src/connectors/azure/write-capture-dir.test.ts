@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isWardError } from '../../core/errors.js';
-import type { Capture, CapturedBody } from './capture.js';
+import type { Capture, CapturedBody } from '../../core/inventory/capture.js';
 import { writeCaptureDir } from './write-capture-dir.js';
 
 const SUB = '00000001-0000-4000-8000-000000000001';

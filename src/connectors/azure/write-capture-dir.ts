@@ -5,7 +5,7 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WardError } from '../../core/errors.js';
-import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture } from './capture.js';
+import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture } from '../../core/inventory/capture.js';
 
 /** Subscription ids become directory names: only GUID-like ids are accepted, never a path. */
 const SAFE_ID = /^[0-9A-Za-z][0-9A-Za-z-]{0,127}$/;

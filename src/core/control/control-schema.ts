@@ -57,6 +57,21 @@ export const CONTROL_SCHEMA = {
         properties: { framework: text, version: text, requirement: text, level: text },
       },
     },
+    parameters: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'default', 'description'],
+        properties: {
+          type: { enum: ['String', 'Int', 'Float', 'Boolean'] },
+          default: { type: ['string', 'number', 'boolean'] },
+          allowed: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+          description: text,
+        },
+      },
+    },
     checks: {
       type: 'array',
       minItems: 1,

@@ -1,12 +1,16 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { WardError, type ErrorLocation } from '../errors.js';
-import type { Check, Control } from '../model.js';
+import type { Check, CheckVariable, Control, ParameterValue } from '../model.js';
+import { checkParameterUse, declaredParameters } from './control-parameters.js';
 import { CONTROL_SCHEMA } from './control-schema.js';
 import { parseExpectation } from './parse-expectation.js';
 
 /** Validates a stored check against the inventory schema; returns what the query selects. */
-export type CheckQueryValidator = (query: string, source: string) => { readonly rootField: string; readonly typeName: string };
+export type CheckQueryValidator = (
+  query: string,
+  source: string,
+) => { readonly rootField: string; readonly typeName: string; readonly variables: readonly CheckVariable[] };
 
 export interface ControlFiles {
   /** The control's folder name: it must equal the id. */
@@ -18,7 +22,7 @@ export interface ControlFiles {
   readonly checkFiles: ReadonlyMap<string, string>;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const validateSchema = ajv.compile(CONTROL_SCHEMA);
 
 function fieldOf(instancePath: string): string[] {
@@ -77,8 +81,9 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
       hint: 'see an existing control.yaml (controls/azure/defender/…) for every field',
     });
   }
-  const raw = data as unknown as Omit<Control, 'checks' | 'directory'> & {
+  const raw = data as unknown as Omit<Control, 'checks' | 'directory' | 'parameters' | 'parameterValues'> & {
     checks: { file: string; name: string; expect: string }[];
+    parameters?: Parameters<typeof declaredParameters>[0];
     remediationPaths: Control['remediationPaths'] & { references?: Control['references'] };
   };
   if (raw.id !== files.folderName) {
@@ -98,16 +103,21 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
     if (seenNames.has(id)) throw new WardError('CONTROL_INVALID', `the check ${entry.file} is listed twice`, { location: locate(['checks', index, 'file']) });
     seenNames.add(id);
     const expect = parseExpectation(entry.expect, locate(['checks', index, 'expect']));
-    const { rootField, typeName } = validateQuery(query, checkPath);
+    const { rootField, typeName, variables } = validateQuery(query, checkPath);
     if (!raw.assetTypes.includes(typeName)) {
       throw new WardError('CONTROL_INVALID', `the check ${entry.file} returns ${typeName}, which is not among the control's assetTypes (${raw.assetTypes.join(', ')})`, {
         location: locate(['assetTypes']),
       });
     }
-    return { id, name: entry.name, file: checkPath, query, expect, rootField, assetType: typeName };
+    return { id, name: entry.name, file: checkPath, query, expect, rootField, assetType: typeName, variables };
   });
+  const parameters = declaredParameters(raw.parameters, locate);
+  checkParameterUse(checks, parameters, locate);
+  const parameterValues: Record<string, ParameterValue> = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.default]));
   return {
     ...raw,
+    parameters,
+    parameterValues,
     remediationPaths: { ...raw.remediationPaths, references: raw.remediationPaths.references ?? [] },
     checks,
     directory: files.directory,

@@ -10,9 +10,12 @@ export interface CoveredAsset {
   readonly readError: ReadError | null;
 }
 
-/** What running a check's query produced: its result list, or why it could not run. */
+/**
+ * What running a check's query produced: the ids of the assets it returned (selected by the engine itself, never
+ * taken from what the check chose to select) and its result items as the check selected them, or why it could not run.
+ */
 export type CheckOutcome =
-  | { readonly ok: true; readonly items: readonly { readonly id?: unknown }[] }
+  | { readonly ok: true; readonly ids: readonly string[]; readonly items: readonly unknown[] }
   | { readonly ok: false; readonly message: string };
 
 /** Subscriptions in these states are not evaluated: they are reported `skipped`, never pass or fail. */
@@ -30,8 +33,7 @@ export function evaluateCheck(
   outcome: CheckOutcome,
   explain: (assetId: string) => string | undefined = () => undefined,
 ): Finding[] {
-  const returned = new Set<string>();
-  if (outcome.ok) for (const item of outcome.items) if (typeof item.id === 'string') returned.add(item.id);
+  const returned = new Set<string>(outcome.ok ? outcome.ids : []);
   const perAsset = check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
   const setVerdict = outcome.ok && !perAsset ? meetsExpectation(check.expect, outcome.items) : undefined;
 

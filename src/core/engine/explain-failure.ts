@@ -1,7 +1,15 @@
+/**
+ * Says which part of a check's filter a failing asset matched, so a failure reads
+ * `matched { securityContacts_SOME: { email: "" } }` rather than only the check's name. It runs on the same engine
+ * as the check: each alternative of a top-level `OR` is compiled to SQL and asked for the failing ids only (one
+ * indexed statement per alternative). A check with one alternative needs no query. The client is passed in.
+ */
 import { Kind, parse, print, valueFromASTUntyped, type ObjectValueNode, type ValueNode } from 'graphql';
-import type { Check, Inventory } from '../model.js';
+import type { Check } from '../model.js';
+import type { SqlClient } from '../sql-client.js';
+import type { FilterTree } from '../query/filter-tree.js';
 import { inventoryStorageModel, typeModel } from '../query/inventory-schema.js';
-import { ReferenceEvaluator } from '../query/reference-evaluator.js';
+import { compileSelect } from '../query/sql-printer.js';
 import { parseWhere } from '../query/where-parser.js';
 
 /** The `where` argument of the check's root field, as written. */
@@ -26,31 +34,45 @@ function alternativesOf(where: ObjectValueNode): ValueNode[] {
   return [where];
 }
 
-/**
- * Says which part of a check's filter an asset matched, so a failure reads
- * `matched { securityContacts_SOME: { email: "" } }` rather than only the check's name. Uses the reference
- * evaluator on the inventory already in memory: no extra queries. Returns undefined where it cannot tell.
- */
-export function failureExplainer(check: Check, inventory: Inventory): (assetId: string) => string | undefined {
+/** Asset id → `matched <alternative> and <alternative>`, for the failing ids; ids it cannot explain are absent. */
+export async function explainFailures(
+  client: SqlClient,
+  check: Check,
+  variables: Readonly<Record<string, unknown>>,
+  failingIds: readonly string[],
+): Promise<Map<string, string>> {
+  const explained = new Map<string, string>();
+  if (failingIds.length === 0) return explained;
   let where: ObjectValueNode | undefined;
   try {
     where = whereOf(check);
   } catch {
-    return () => undefined;
+    return explained;
   }
-  if (!where) return () => undefined;
+  if (!where) return explained;
+  const alternatives = alternativesOf(where);
+  if (alternatives.length === 1) {
+    const text = `matched ${print(alternatives[0]!)}`;
+    for (const id of failingIds) explained.set(id, text);
+    return explained;
+  }
   const model = inventoryStorageModel();
   const type = typeModel(model, check.assetType);
-  const evaluator = new ReferenceEvaluator(inventory, model);
-  const rows = new Map(evaluator.rows(type).map((row) => [String((row as Record<string, unknown>).id), row] as const));
-  const alternatives = alternativesOf(where).map((node) => ({
-    text: print(node),
-    tree: parseWhere(valueFromASTUntyped(node), type, model),
-  }));
-  return (assetId) => {
-    const row = rows.get(assetId);
-    if (!row) return undefined;
-    const matched = alternatives.filter((alternative) => evaluator.matches(alternative.tree, row, type)).map((a) => a.text);
-    return matched.length > 0 ? `matched ${matched.join(' and ')}` : undefined;
-  };
+  const idField = type.fields.get('id');
+  if (idField?.kind !== 'scalar') return explained;
+  const matched = new Map<string, string[]>();
+  for (const node of alternatives) {
+    const text = print(node);
+    const tree = parseWhere(valueFromASTUntyped(node, { ...variables }), type, model);
+    const onlyFailing: FilterTree = { kind: 'predicate', field: idField, operator: 'in', values: [...failingIds] };
+    const { sql, params } = compileSelect(model, type, tree === null ? onlyFailing : { kind: 'and', filters: [onlyFailing, tree] }, { fields: [] });
+    const { rows } = await client.query<{ id: string }>(sql, params);
+    for (const row of rows) {
+      const list = matched.get(row.id);
+      if (list) list.push(text);
+      else matched.set(row.id, [text]);
+    }
+  }
+  for (const [id, texts] of matched) explained.set(id, `matched ${texts.join(' and ')}`);
+  return explained;
 }

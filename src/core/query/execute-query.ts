@@ -14,6 +14,7 @@ import {
   execute,
   getNamedType,
   parse,
+  print,
   validate,
   valueFromAST,
   visit,
@@ -27,11 +28,13 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { WardError, isWardError, type ErrorLocation } from '../errors.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import type { CheckVariable } from '../model.js';
+import type { SqlClient } from '../sql-client.js';
 import { ENGINE_FRAGMENTS, withEngineFragments } from './engine-fragments.js';
 import { buildInventorySchema, inventoryStorageModel, type RelationFieldModel, type StorageModel, type TypeModel } from './inventory-schema.js';
 import { compileSelect } from './sql-printer.js';
 import { parseWhere } from './where-parser.js';
+import { ASSET_ID_KEY, withAssetIdSelection } from './with-asset-id.js';
 
 /** A root field a query selects and the inventory type it returns. */
 export interface RootSelection {
@@ -45,6 +48,8 @@ export interface ValidatedQuery {
   /** The document with the engine fragments it uses, validated against the inventory schema. */
   readonly document: DocumentNode;
   readonly rootFields: readonly RootSelection[];
+  /** The variables the operation declares, with their GraphQL types as written (`String!`). */
+  readonly variables: readonly CheckVariable[];
   readonly source: string;
 }
 
@@ -129,7 +134,21 @@ export function validateQuery(text: string, source = 'query'): ValidatedQuery {
     const field = queryType.getFields()[selection.name.value]!;
     rootFields.push({ rootField: field.name, typeName: getNamedType(field.type).name, responseKey: selection.alias?.value ?? field.name });
   }
-  return { document, rootFields, source };
+  const variables = (operations[0]!.variableDefinitions ?? []).map((definition) => ({ name: definition.variable.name.value, type: print(definition.type) }));
+  return { document, rootFields, variables, source };
+}
+
+/**
+ * A stored check as the engine runs it: validated as written, then with the engine's own `id` selection added
+ * to its root field (with-asset-id.ts) and validated again, so that whatever the check selects, every result
+ * item carries its asset id under ASSET_ID_KEY.
+ */
+export function validateCheckQuery(text: string, source = 'query'): ValidatedQuery {
+  const validated = validateQuery(text, source);
+  const document = withAssetIdSelection(validated.document);
+  const errors = validate(buildInventorySchema(), document);
+  if (errors.length > 0) throw fromGraphQLError(errors[0]!, source, `the engine selects the asset id as ${ASSET_ID_KEY}: do not use that name in a check`);
+  return { ...validated, document };
 }
 
 /** GraphQL field names selected under the current field, following fragments. */

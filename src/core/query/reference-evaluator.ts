@@ -10,9 +10,15 @@ import type { RelationFieldModel, StorageModel, TypeModel } from './inventory-sc
 
 type Row = Readonly<Record<string, unknown>>;
 
+/** Fields the store keeps in columns of their own that the in-memory records hold in another form. */
+const RECORD_FIELDS: Readonly<Record<string, (row: Row) => unknown>> = {
+  'Connector.readErrorCode': (row) => (row.readError as { code?: unknown } | null | undefined)?.code,
+  'Connector.readErrorMessage': (row) => (row.readError as { message?: unknown } | null | undefined)?.message,
+};
+
 /** The value of a field on a record; `type` and `provider` are implied by the record's type when absent. */
 function valueOf(row: Row, type: TypeModel, field: string): unknown {
-  const value = row[field];
+  const value = row[field] ?? RECORD_FIELDS[`${type.name}.${field}`]?.(row);
   if (value !== undefined) return value;
   if (field === 'type') return type.name;
   if (field === 'provider') return 'azure';

@@ -77,9 +77,17 @@ function inventoryArbitrary(): fc.Arbitrary<Inventory> {
     .uniqueArray(fc.constantFrom(...TEXT_POOL), { maxLength: 5 })
     .chain((ids) => fc.tuple(...ids.map((id) => fc.tuple(fc.constant(id), connectorFields, fc.array(contactFields, { maxLength: 3 })))))
     .map((entries) => ({
-      connectors: entries.map(([id, fields]) => ({ ...fields, id, provider: 'azure' as const, subscriptionId: id, tags: {}, readError: null }) as never),
+      // the read error is one object on the record and two columns in the store
+      connectors: entries.map(([id, { readErrorCode, readErrorMessage, ...fields }]) => {
+        const readError = typeof readErrorCode === 'string' ? { code: readErrorCode, message: typeof readErrorMessage === 'string' ? readErrorMessage : '' } : null;
+        return { ...fields, id, provider: 'azure' as const, subscriptionId: id, tags: {}, readError } as never;
+      }),
       securityContacts: entries.flatMap(([id, , contacts]) =>
-        contacts.map((fields, index) => ({ ...fields, id: `${id}#${index}`, connectorId: id, apiVersion: '2020-01-01-preview', raw: {} }) as unknown as SecurityContactRecord),
+        contacts.map(
+          (fields, index) =>
+            // `enabled` is non-null (Boolean!): the store defaults it, so the record does too
+            ({ ...fields, enabled: fields.enabled ?? true, id: `${id}#${index}`, connectorId: id, apiVersion: '2020-01-01-preview', raw: {} }) as unknown as SecurityContactRecord,
+        ),
       ),
     }));
 }

@@ -9,7 +9,9 @@ import { coveredAssets } from '../engine/covered-assets.js';
 import { combineCheckFindings } from '../engine/combine-check-findings.js';
 import { evaluateCheck, type CheckOutcome } from '../engine/evaluate-check.js';
 import type { Control, Finding, Inventory } from '../model.js';
-import { validateQuery } from '../query/execute-query.js';
+import { validateCheckQuery } from '../query/execute-query.js';
+import { splitAssetIds } from '../query/with-asset-id.js';
+import { checkVariables } from '../control/control-parameters.js';
 import { buildInventorySchema, inventoryStorageModel, type StorageModel, type TypeModel } from '../query/inventory-schema.js';
 import { ReferenceEvaluator } from '../query/reference-evaluator.js';
 import { parseWhere } from '../query/where-parser.js';
@@ -52,21 +54,22 @@ const resolver: GraphQLFieldResolver<unknown, Context> = (source, args, context,
 };
 
 /** Runs one check's query over the inventory; an error of the query is an `error` outcome, never a pass. */
-export function runCheckInMemory(query: string, source: string, rootField: string, inventory: Inventory): CheckOutcome {
+export function runCheckInMemory(query: string, source: string, rootField: string, inventory: Inventory, variables: Record<string, unknown> = {}): CheckOutcome {
   try {
-    const validated = validateQuery(query, source);
+    const validated = validateCheckQuery(query, source);
     const model = inventoryStorageModel();
     const result = execute({
       schema: buildInventorySchema(),
       document: validated.document,
       contextValue: { evaluator: new ReferenceEvaluator(inventory, model), model } satisfies Context,
       fieldResolver: resolver,
+      variableValues: variables,
     });
     if (result instanceof Promise) return { ok: false, message: 'the check did not evaluate synchronously' };
     if (result.errors?.length) return { ok: false, message: result.errors.map((error) => error.message).join('; ') };
     const items = (result.data as Record<string, unknown> | null | undefined)?.[rootField];
     if (!Array.isArray(items)) return { ok: false, message: `the query returned no ${rootField} list` };
-    return { ok: true, items: items as { id?: unknown }[] };
+    return { ok: true, ...splitAssetIds(items) };
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
@@ -76,7 +79,7 @@ export function runCheckInMemory(query: string, source: string, rootField: strin
 export function evaluateControlInMemory(control: Control, inventory: Inventory): Finding[] {
   return combineCheckFindings(
     control.checks.flatMap((check) =>
-      evaluateCheck(control, check, coveredAssets(inventory, check.assetType), runCheckInMemory(check.query, check.file, check.rootField, inventory)),
+      evaluateCheck(control, check, coveredAssets(inventory, check.assetType), runCheckInMemory(check.query, check.file, check.rootField, inventory, checkVariables(control, check))),
     ),
   );
 }

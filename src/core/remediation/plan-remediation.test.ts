@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
-import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
+import { normaliseCapture } from '../inventory/normalise-capture.js';
 import { validateContactBody } from '../../emulator/contact-schemas.js';
 import { BUILTIN_CONTROLS_DIR } from '../package-paths.js';
 import { loadControls } from '../../scan/load-controls.js';

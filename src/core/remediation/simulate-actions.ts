@@ -3,7 +3,7 @@
  * named contact (creating it when absent), a DELETE removes it. The new contacts are normalised by the same code
  * that normalises collected ones, so the simulation sees exactly what a re-scan would see. Pure.
  */
-import { normaliseContactsBody } from '../../connectors/azure/normalise-capture.js';
+import { normaliseContactsBody } from '../inventory/normalise-capture.js';
 import type { Inventory, SecurityContactRecord } from '../model.js';
 import type { PlannedAction } from './plan-remediation.js';
 

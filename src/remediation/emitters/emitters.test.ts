@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normaliseCapture } from '../../connectors/azure/normalise-capture.js';
+import { normaliseCapture } from '../../core/inventory/normalise-capture.js';
 import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
 import { BUILTIN_CONTROLS_DIR } from '../../core/package-paths.js';
 import { planRemediation } from '../../core/remediation/plan-remediation.js';

@@ -1,6 +1,7 @@
 /** Small builders of inventory records for the query tests. `undefined` fields stand for missing properties. */
 import { isEmailAddress, splitEmailAddresses } from '../../email-addresses.js';
 import type { ConnectorRecord, SecurityContactRecord } from '../../model.js';
+import { notificationsOf } from '../../inventory/normalise-capture.js';
 
 export function connectorId(key: string): string {
   return `/subscriptions/${key}`;
@@ -22,7 +23,7 @@ export function connector(key: string, fields: Partial<Omit<ConnectorRecord, 'id
 
 export function contact(connectorKey: string, name: string, fields: Partial<Omit<SecurityContactRecord, 'id' | 'connectorId'>> = {}): SecurityContactRecord {
   const email = fields.email === undefined ? null : fields.email;
-  return {
+  const record = {
     id: `${connectorId(connectorKey)}/providers/Microsoft.Security/securityContacts/${name}`,
     name,
     connectorId: connectorId(connectorKey),
@@ -40,4 +41,6 @@ export function contact(connectorKey: string, name: string, fields: Partial<Omit
     raw: { name },
     ...fields,
   };
+  // the derived fields follow the given ones unless a test sets them itself
+  return { ...record, ...notificationsOf(record), ...fields };
 }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normaliseCapture, contactApiVersion } from './normalise-capture.js';
-import { readCaptureDir } from './read-capture-dir.js';
-import { WardError } from '../../core/errors.js';
+import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
+import { WardError } from '../errors.js';
 import type { Capture } from './capture.js';
 
 const matrix = fileURLToPath(new URL('../../../controls/azure/defender/azure-defender-security-contact-email/fixtures/verdict-matrix/', import.meta.url));

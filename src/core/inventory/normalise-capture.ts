@@ -1,5 +1,5 @@
-import { WardError } from '../../core/errors.js';
-import { isEmailAddress, splitEmailAddresses } from '../../core/email-addresses.js';
+import { WardError } from '../errors.js';
+import { isEmailAddress, splitEmailAddresses } from '../email-addresses.js';
 import type {
   ConnectorRecord,
   Inventory,
@@ -7,7 +7,7 @@ import type {
   NotificationsSource,
   ReadError,
   SecurityContactRecord,
-} from '../../core/model.js';
+} from '../model.js';
 import type { Capture, CapturedBody, SecurityContactApiVersion } from './capture.js';
 
 /**
@@ -120,6 +120,53 @@ function normaliseNotificationsSources(value: unknown, source: string, field: st
   });
 }
 
+/** Alert severities and attack-path risk levels, lowest first: a threshold emails itself and everything above it. */
+export const ALERT_SEVERITIES = ['Low', 'Medium', 'High'] as const;
+export const ATTACK_PATH_RISK_LEVELS = ['Low', 'Medium', 'High', 'Critical'] as const;
+
+/** The levels at or above `threshold` (matched case-insensitively); none when the threshold is missing or unknown. */
+function levelsFrom(levels: readonly string[], threshold: string | null | undefined): string[] {
+  if (typeof threshold !== 'string') return [];
+  const index = levels.findIndex((level) => level.toLowerCase() === threshold.trim().toLowerCase());
+  return index < 0 ? [] : levels.slice(index);
+}
+
+function rank(levels: readonly string[], level: string | undefined): number {
+  const index = level === undefined ? -1 : levels.findIndex((candidate) => candidate.toLowerCase() === level.trim().toLowerCase());
+  return index < 0 ? levels.length : index;
+}
+
+/** The built-in roles notificationsByRole accepts, spelled as ARM spells them. */
+export const NOTIFIED_ROLES = ['Owner', 'Contributor', 'ServiceAdmin', 'AccountAdmin'] as const;
+
+/** A role as ARM spells it when it is a built-in one (`owner` → `Owner`); anything else as given. */
+function canonicalRole(role: string): string {
+  return NOTIFIED_ROLES.find((known) => known.toLowerCase() === role.trim().toLowerCase()) ?? role;
+}
+
+const isOn = (value: unknown): boolean => typeof value === 'string' && value.trim().toLowerCase() === 'on';
+
+/**
+ * What a contact notifies, the same whatever its api-version. The only place these are derived: checks read the
+ * fields, remediation simulates through this code, IaC builds its contacts with it. Unknown or missing thresholds
+ * notify nothing (never a false pass): a 2020 `alertNotifications` On without `minimalSeverity` emails no known level.
+ */
+export function notificationsOf(contact: Pick<SecurityContactRecord, 'apiVersion' | 'isEnabled' | 'alertNotifications' | 'alertMinimalSeverity' | 'alertsToAdmins' | 'notificationsByRole' | 'notificationsSources'>): Pick<SecurityContactRecord, 'enabled' | 'notifiedRoles' | 'alertSeverities' | 'attackPathRiskLevels'> {
+  const legacy = contact.apiVersion === '2017-08-01-preview';
+  const byRole = contact.notificationsByRole;
+  const notifiedRoles = legacy ? (isOn(contact.alertsToAdmins) ? ['Owner'] : []) : byRole && isOn(byRole.state) ? [...new Set(byRole.roles.map(canonicalRole))] : [];
+  const alertSeverities = legacy
+    ? isOn(contact.alertNotifications)
+      ? ['High']
+      : []
+    : isOn(contact.alertNotifications)
+      ? levelsFrom(ALERT_SEVERITIES, contact.alertMinimalSeverity)
+      : [];
+  const attackPath = (contact.notificationsSources ?? []).filter((source) => source.sourceType.toLowerCase() === 'attackpath');
+  const attackPathRiskLevels = ATTACK_PATH_RISK_LEVELS.filter((level) => attackPath.some((source) => levelsFrom(ATTACK_PATH_RISK_LEVELS, source.minimalRiskLevel).includes(level)));
+  return { enabled: contact.isEnabled !== false, notifiedRoles, alertSeverities, attackPathRiskLevels };
+}
+
 function normaliseContact(item: unknown, index: number, connector: ConnectorRecord, source: string): SecurityContactRecord {
   const field = `value[${index}]`;
   if (!isObject(item)) throw invalid(source, field, 'a security contact must be an object');
@@ -134,12 +181,15 @@ function normaliseContact(item: unknown, index: number, connector: ConnectorReco
   const emails = splitEmailAddresses(email);
   const alertNotifications = properties.alertNotifications;
   const sources = normaliseNotificationsSources(properties.notificationsSources, source, `${field}.properties.notificationsSources`);
-  const alertSource = sources?.find((entry) => entry.sourceType === 'Alert');
+  // several Alert sources: the lowest threshold is what gets emailed
+  const alertSource = sources
+    ?.filter((entry) => entry.sourceType.toLowerCase() === 'alert')
+    .sort((a, b) => rank(ALERT_SEVERITIES, a.minimalSeverity) - rank(ALERT_SEVERITIES, b.minimalSeverity))[0];
   const isEnabled = properties.isEnabled;
   if (isEnabled !== undefined && isEnabled !== null && typeof isEnabled !== 'boolean') {
     throw invalid(source, `${field}.properties.isEnabled`, `expected a boolean, found ${JSON.stringify(isEnabled)}`);
   }
-  return {
+  const record = {
     id: `${connector.id}/providers/Microsoft.Security/securityContacts/${name}`,
     name,
     connectorId: connector.id,
@@ -162,6 +212,7 @@ function normaliseContact(item: unknown, index: number, connector: ConnectorReco
     apiVersion,
     raw: item,
   };
+  return { ...record, ...notificationsOf(record) };
 }
 
 /** The contacts of one subscription, or why they could not be read. */
