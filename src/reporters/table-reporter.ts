@@ -62,7 +62,7 @@ export const tableReporter: Reporter = (report, { colour }) => {
       const by = finding.exception ? paint(colour, 'dim', `  (${finding.exception.id}, owner ${finding.exception.owner}, until ${finding.exception.expires})`) : '';
       lines.push(`  ${paint(colour, 'excepted', 'EXCEPTED')} ${assetLabel(finding)}${by}`, ...detail(finding));
     }
-    if (failing.length > 0) lines.push(paint(colour, 'dim', `  fix: ward controls show ${control.id}   (or plan it: ward remediate --control ${control.id} --email <address>)`));
+    if (failing.length > 0) lines.push(paint(colour, 'dim', `  fix: ward controls show ${control.id}   (or plan it: ward remediate --control ${control.id}, with --email <address> when the fix adds one)`));
   }
   const totals = countByStatus(report.findings);
   lines.push(

@@ -39,10 +39,13 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
     .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none');
+    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
+    .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
+    .option('--param <control-id.name=value>', 'set a control parameter, e.g. azure-defender-security-contact-alert-severity.minimalSeverity=Medium (repeatable)', collectValues)
+    .option('--allow-empty', 'record a scan that finds no subscriptions instead of refusing it (exit 2)');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => {
-      const [{ FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan }, { listExceptions }, { readTrend }] =
+      const [{ FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan, refuseEmptyInventory }, { listExceptions }, { readTrend }] =
         await Promise.all([
           import('../command-options.js'),
           import('../../reporters/index.js'),
@@ -53,14 +56,16 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
         ]);
       const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
-      const controls = selectControls(context, options.controls, options.control);
+      const controls = selectControls(context, options.controls, options.control, options);
       const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
+      // before the store is opened: a scan that found nothing changes nothing
+      refuseEmptyInventory(inventory, source, options.allowEmpty === true);
       const { result, trend, exceptions } = await withStore(context, options.db, async (store) => {
         // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
         const flags = options as AzureFlags;
         const scoped = options.offline === undefined && (flags.subscription !== undefined || flags.managementGroup !== undefined);
         const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
-        const result = await runScan({ store, controls, inventory, source, now: context.io.now, ...scope });
+        const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, ...scope });
         return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
       });
       const report: ScanReport = {

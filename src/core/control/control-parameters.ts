@@ -165,7 +165,7 @@ export function parseParamFlag(text: string): ParameterOverride {
       hint: 'e.g. --param azure-defender-security-contact-alert-severity.minimalSeverity=Medium',
     });
   }
-  return { controlId: match[1]!, name: match[2]!, value: match[3]!, fromText: true, location: { field: `--param ${match[1]}.${match[2]}` } };
+  return { controlId: match[1]!, name: match[2]!, value: match[3]!, fromText: true, location: { field: '--param' } };
 }
 
 /**

@@ -33,6 +33,16 @@ export function renderControlPage(control: Control): string {
   out.push('## Frameworks', '', '| framework | version | requirement | level |', '|---|---|---|---|');
   for (const f of control.frameworks) out.push(`| ${f.framework} | ${f.version} | ${f.requirement} | ${f.level ?? ''} |`);
   out.push('');
+  if (control.parameters.length > 0) {
+    out.push('## Parameters', '', 'Set in ward.yaml (`controls: { <id>: { parameters: { … } } }`) or with `--param <id>.<name>=<value>`.', '');
+    out.push('| parameter | type | in force | default | allowed | meaning |', '|---|---|---|---|---|---|');
+    for (const p of control.parameters) {
+      const inForce = control.parameterValues[p.name] ?? p.default;
+      const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+      out.push(`| ${p.name} | ${p.type} | ${String(inForce)} | ${String(p.default)} | ${(p.allowed ?? []).map(String).join(', ')} | ${cell(p.description)} |`);
+    }
+    out.push('');
+  }
   out.push('## Query logic', '', 'The stored checks of this control. A check passes when its result meets the expectation.', '');
   for (const check of control.checks) {
     out.push(`### ${check.name}`, '', `- check id: \`${check.id}\``, `- covered asset type: ${check.assetType}`, `- expected: \`${check.expect.source}\``, '');

@@ -50,9 +50,12 @@ export async function explainFailures(
     return explained;
   }
   if (!where) return explained;
+  // a filter that reads parameters says which values were in force: `… $minimalSeverity … (minimalSeverity = "High")`
+  const bound = Object.entries(variables).map(([name, value]) => `${name} = ${JSON.stringify(value)}`);
+  const withValues = (text: string): string => (bound.length > 0 && text.includes('$') ? `${text} (${bound.join(', ')})` : text);
   const alternatives = alternativesOf(where);
   if (alternatives.length === 1) {
-    const text = `matched ${print(alternatives[0]!)}`;
+    const text = `matched ${withValues(print(alternatives[0]!))}`;
     for (const id of failingIds) explained.set(id, text);
     return explained;
   }
@@ -62,7 +65,7 @@ export async function explainFailures(
   if (idField?.kind !== 'scalar') return explained;
   const matched = new Map<string, string[]>();
   for (const node of alternatives) {
-    const text = print(node);
+    const text = withValues(print(node));
     const tree = parseWhere(valueFromASTUntyped(node, { ...variables }), type, model);
     const onlyFailing: FilterTree = { kind: 'predicate', field: idField, operator: 'in', values: [...failingIds] };
     const { sql, params } = compileSelect(model, type, tree === null ? onlyFailing : { kind: 'and', filters: [onlyFailing, tree] }, { fields: [] });
