@@ -58,3 +58,20 @@ test('the HTML report renders in headless Chromium with its content', { skip: ch
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('over the whole family the frameworks table lists every requirement of every control, and controls are grouped', async () => {
+  const { loadControls } = await import('../scan/load-controls.js');
+  const { BUILTIN_CONTROLS_DIR } = await import('../core/package-paths.js');
+  const controls = loadControls(BUILTIN_CONTROLS_DIR, BUILTIN_CONTROLS_DIR);
+  const html = htmlReporter({ ...sampleReport(), controls }, { colour: false });
+  const frameworks = html.slice(html.indexOf('<section id="frameworks">'), html.indexOf('</section>', html.indexOf('<section id="frameworks">')));
+  for (const control of controls) {
+    for (const mapping of control.frameworks) {
+      const row = new RegExp(`<td>${escapeHtml(mapping.framework)}</td><td>${mapping.version.replace(/\./g, '\\.')}</td><td>${mapping.requirement.replace(/\./g, '\\.')}[^<]*(<span[^>]*>[^<]*</span>)?</td><td><code>${control.id}</code></td>`);
+      assert.match(frameworks, row, `${control.id}: ${mapping.framework} ${mapping.version} ${mapping.requirement}`);
+    }
+  }
+  const rows = frameworks.match(/<tr><td>/g)?.length ?? 0;
+  assert.equal(rows, controls.reduce((n, c) => n + c.frameworks.length, 0));
+  assert.equal(controls.length, 4);
+});
