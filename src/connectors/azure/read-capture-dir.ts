@@ -43,7 +43,16 @@ export function readCaptureDir(directory: string, cwd = process.cwd()): Capture 
       if (!entry.isDirectory()) continue;
       const contactsPath = join(subscriptionsDir, entry.name, SECURITY_CONTACTS_FILE);
       if (!existsSync(contactsPath)) continue;
-      securityContacts.set(entry.name.toLowerCase(), readBody(contactsPath, display(contactsPath)));
+      // subscription ids are case-insensitive: two folders for one subscription would let the last one read win
+      const key = entry.name.toLowerCase();
+      const previous = securityContacts.get(key);
+      if (previous) {
+        throw new WardError('CAPTURE_INVALID', `two capture folders hold subscription ${key}: ${previous.source} and ${display(contactsPath)}`, {
+          location: { file: display(contactsPath) },
+          hint: 'keep one folder per subscription (ids are compared without case)',
+        });
+      }
+      securityContacts.set(key, readBody(contactsPath, display(contactsPath)));
     }
   }
   return { subscriptions, securityContacts };

@@ -103,3 +103,71 @@ test('the verdict matrix capture reads and normalises', () => {
   const inventory = normaliseCapture(readCaptureDir(matrix));
   assert.equal(inventory.connectors.length, 25);
 });
+
+test('what a contact notifies is derived the same from every api-version', () => {
+  const [legacy, modern, disabled, current] = normaliseCapture({
+    subscriptions: { body: { value: [{ subscriptionId: SUB, displayName: 'one', state: 'Enabled' }] }, source: 'subscriptions.json' },
+    securityContacts: new Map([
+      [
+        SUB,
+        {
+          body: {
+            value: [
+              { name: 'default1', properties: { email: 'a@x.io', alertNotifications: 'On', alertsToAdmins: 'on' } },
+              { name: 'default2', properties: { emails: 'a@x.io', alertNotifications: { state: 'On', minimalSeverity: 'Medium' }, notificationsByRole: { state: 'On', roles: ['owner', 'Contributor'] } } },
+              { name: 'default3', properties: { emails: 'a@x.io', isEnabled: false, notificationsByRole: { state: 'On', roles: ['Owner'] }, notificationsSources: [{ sourceType: 'Alert', minimalSeverity: 'Low' }] } },
+              {
+                name: 'default',
+                properties: {
+                  emails: 'a@x.io',
+                  notificationsByRole: { state: 'Off', roles: ['Owner'] },
+                  notificationsSources: [{ sourceType: 'Alert' }, { sourceType: 'AttackPath', minimalRiskLevel: 'High' }],
+                },
+              },
+            ],
+          },
+          source: 'contacts.json',
+        },
+      ],
+    ]),
+  }).securityContacts;
+  assert.deepEqual([legacy!.enabled, legacy!.notifiedRoles, legacy!.alertSeverities, legacy!.attackPathRiskLevels], [true, ['Owner'], ['High'], []]);
+  assert.deepEqual([modern!.notifiedRoles, modern!.alertSeverities], [['Owner', 'Contributor'], ['Medium', 'High']], 'roles spelled as ARM spells them');
+  assert.deepEqual([disabled!.enabled, disabled!.alertSeverities], [false, ['Low', 'Medium', 'High']], 'disabled: the checks skip it, the levels stay as configured');
+  assert.deepEqual([current!.enabled, current!.notifiedRoles, current!.alertSeverities, current!.attackPathRiskLevels], [true, [], [], ['High', 'Critical']], 'an Alert source without a threshold emails no known level');
+});
+
+test('any "error" member makes a body a failed read, never data', () => {
+  const inventory = normaliseCapture(capture({ error: 'x', value: [{ name: 'default', properties: { emails: 'soc@contoso.com' } }] }));
+  assert.equal(inventory.connectors[0]!.readError?.code, 'InvalidResponse');
+  assert.equal(inventory.securityContacts.length, 0);
+  const subscriptionsError = () =>
+    normaliseCapture({ subscriptions: { body: { error: 'throttled', value: [] }, source: 'subscriptions.json' }, securityContacts: new Map() });
+  assert.throws(subscriptionsError, /the subscriptions list is an ARM error: InvalidResponse/);
+});
+
+test('subscription ids are validated as ARM writes them, not as any 36 characters', () => {
+  for (const id of ['------------------------------------', '00000000000000000000000000000000000a', '0000000-00000-4000-8000-000000000001']) {
+    assert.throws(
+      () => normaliseCapture({ subscriptions: { body: { value: [{ subscriptionId: id }] }, source: 'subscriptions.json' }, securityContacts: new Map() }),
+      /needs a subscriptionId GUID/,
+      id,
+    );
+  }
+});
+
+test('two capture folders for one subscription that differ only in case are an input error naming both', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-dup-'));
+  try {
+    const id = 'abcdef00-0000-4000-8000-00000000000a';
+    writeFileSync(join(dir, 'subscriptions.json'), JSON.stringify({ value: [{ subscriptionId: id, state: 'Enabled' }] }));
+    // the failing body in one folder, a passing one in the other: whichever is read last must not decide
+    for (const [folder, emails] of [[id, ''], [id.toUpperCase(), 'soc@contoso.com']] as const) {
+      mkdirSync(join(dir, 'subscriptions', folder), { recursive: true });
+      writeFileSync(join(dir, 'subscriptions', folder, 'securityContacts.json'), JSON.stringify({ value: [{ name: 'default', properties: { emails } }] }));
+    }
+    assert.throws(() => readCaptureDir(dir, dir), /two capture folders hold subscription abcdef00-0000-4000-8000-00000000000a: subscriptions\/.*securityContacts\.json and subscriptions\/.*securityContacts\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

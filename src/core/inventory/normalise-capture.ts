@@ -34,9 +34,15 @@ function invalid(source: string, field: string, message: string): WardError {
   });
 }
 
-/** `{"error": {"code", "message"}}`, ARM's error body, or undefined when the body is not one. */
+/**
+ * `{"error": {"code", "message"}}`, ARM's error body, or undefined when the body is not one. A body with an
+ * `error` member of any other form (`{"error": "x", "value": [...]}`) is a failed read too: never data.
+ */
 export function armErrorOf(body: unknown): ReadError | undefined {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
+  if (!isObject(body) || !('error' in body) || body.error === undefined) return undefined;
+  if (!isObject(body.error)) {
+    return { code: 'InvalidResponse', message: `the response has an "error" member that is not an ARM error object (${JSON.stringify(body.error)?.slice(0, 80)}): its data is not trusted` };
+  }
   const code = typeof body.error.code === 'string' ? body.error.code : 'UnknownError';
   const message = typeof body.error.message === 'string' ? body.error.message : '(no message)';
   return { code, message };
@@ -69,11 +75,14 @@ function optionalString(value: unknown, source: string, field: string): string |
   return value;
 }
 
+/** A subscription id as ARM writes it: a GUID in the 8-4-4-4-12 form. */
+const SUBSCRIPTION_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function normaliseSubscription(item: unknown, index: number, source: string): ConnectorRecord {
   const field = `value[${index}]`;
   if (!isObject(item)) throw invalid(source, field, 'a subscription entry must be an object');
   const subscriptionId = optionalString(item.subscriptionId, source, `${field}.subscriptionId`);
-  if (!subscriptionId || !/^[0-9a-f-]{36}$/i.test(subscriptionId)) {
+  if (!subscriptionId || !SUBSCRIPTION_GUID.test(subscriptionId)) {
     throw invalid(source, `${field}.subscriptionId`, `a subscription entry needs a subscriptionId GUID, found ${JSON.stringify(item.subscriptionId)}`);
   }
   const tags: Record<string, string> = {};
