@@ -5,14 +5,15 @@
  * For every request: GET the contact first (the before-state, or "absent" on 404) and refuse to write over a
  * contact that changed since the plan in a way the plan would lose (an address the body does not keep); store the
  * before-state; then PUT or DELETE; store the answer. After each batch the changed subscriptions are re-collected
- * and re-evaluated by `verify`; if any of them does not pass, the run STOPS there (later batches untouched).
+ * and re-evaluated by `verify` (the engine, on every control the plan fixes there); if any of them does not pass, the
+ * run STOPS there (later batches untouched). The run records the plan's control ids joined by "," as its control.
  * `ward remediate rollback RUN_ID` restores what the store recorded.
  */
 import { WardError } from '../core/errors.js';
 import { splitEmailAddresses } from '../core/email-addresses.js';
 import type { FindingStatus } from '../core/model.js';
 import type { BatchedPlan } from '../core/remediation/batch-plan.js';
-import type { PlannedAction, RemediationPlan } from '../core/remediation/plan-remediation.js';
+import type { PlannedAction, PlannedSubscription, RemediationPlan } from '../core/remediation/plan-remediation.js';
 import type { SqlClient } from '../store/sql-client.js';
 import type { ArmAnswer, ArmTransport } from './arm-transport.js';
 import { createRun, finishRun, insertChange, updateChange } from './remediation-repository.js';
@@ -23,8 +24,8 @@ export interface Verdict {
   readonly reason: string;
 }
 
-/** Re-collects the given subscriptions and judges them: asset id → verdict. */
-export type VerifySubscriptions = (subscriptionIds: readonly string[]) => Promise<ReadonlyMap<string, Verdict>>;
+/** Re-collects the given planned subscriptions and judges each by the controls it was planned for: asset id → verdict. */
+export type VerifySubscriptions = (subscriptions: readonly PlannedSubscription[]) => Promise<ReadonlyMap<string, Verdict>>;
 
 export interface ApplyPlanOptions {
   readonly store: SqlClient;
@@ -56,17 +57,26 @@ export interface ApplyResult {
 
 const isSuccess = (answer: ArmAnswer): boolean => answer.status >= 200 && answer.status < 300;
 
-/** What the live contact holds that the planned request would lose, if anything. */
+/** The entries of a contact's address field, whatever its api-version shape (`emails` or 2017 `email`). */
+function addressesOf(resource: unknown): string[] {
+  if (resource === 'absent' || typeof resource !== 'object' || resource === null) return [];
+  const properties = (resource as { properties?: Record<string, unknown> }).properties ?? {};
+  return splitEmailAddresses(typeof properties.emails === 'string' ? properties.emails : typeof properties.email === 'string' ? properties.email : null);
+}
+
+/**
+ * What the live contact gained since the plan was made that the planned request would lose, if anything. Entries
+ * the plan saw and drops on purpose (malformed ones the control fails on) are not a drift.
+ */
 function driftOf(action: PlannedAction, current: unknown): string | null {
   if (current === 'absent') return null;
-  const properties = (current as { properties?: Record<string, unknown> }).properties ?? {};
-  const live = splitEmailAddresses(typeof properties.emails === 'string' ? properties.emails : typeof properties.email === 'string' ? properties.email : null);
+  const seen = new Set(addressesOf(action.before).map((address) => address.toLowerCase()));
+  const gained = addressesOf(current).filter((address) => !seen.has(address.toLowerCase()));
   if (action.method === 'DELETE') {
-    return live.length > 0 ? `contact ${action.contactName} now holds ${live.join(', ')}: deleting it would lose them` : null;
+    return gained.length > 0 ? `contact ${action.contactName} now holds ${gained.join(', ')}: deleting it would lose them` : null;
   }
-  const requested = action.body as { properties?: { emails?: unknown; email?: unknown } };
-  const planned = splitEmailAddresses(String(requested.properties?.emails ?? requested.properties?.email ?? '')).map((a) => a.toLowerCase());
-  const lost = live.filter((address) => !planned.includes(address.toLowerCase()));
+  const planned = new Set(addressesOf(action.body).map((address) => address.toLowerCase()));
+  const lost = gained.filter((address) => !planned.has(address.toLowerCase()));
   return lost.length > 0 ? `contact ${action.contactName} changed since the plan: ${lost.join(', ')} would be lost` : null;
 }
 
@@ -144,10 +154,9 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyResult>
         log(`  ${action.method} ${action.path} → ${answer.status}`);
       }
     }
-    const ids = batch.map((subscription) => subscription.subscriptionId);
     let verdicts: ReadonlyMap<string, Verdict>;
     try {
-      verdicts = await verify(ids);
+      verdicts = await verify(batch);
     } catch (error) {
       const message = `verification of batch ${number} failed: ${(error as Error).message}`;
       await finishRun(store, runId, 'stopped', now(), message);

@@ -19,7 +19,11 @@ let policyFiles: typeof import('../../policy/policy-artifacts.js').policyFiles;
 let planPolicy: typeof import('../../policy/policy-artifacts.js').planPolicy;
 let parsePolicyScope: typeof import('../../policy/policy-artifacts.js').parsePolicyScope;
 let createLiveArmTransport: typeof import('../../remediation/arm-transport.js').createLiveArmTransport;
-let parseFormat: typeof import('../command-options.js').parseFormat;
+let selectControls: typeof import('../command-options.js').selectControls;
+let notificationLevelsInForce: typeof import('../../core/remediation/notification-levels.js').notificationLevelsInForce;
+let isAtOrBelow: typeof import('../../core/remediation/notification-levels.js').isAtOrBelow;
+let ALERT_SEVERITIES: typeof import('../../core/inventory/normalise-capture.js').ALERT_SEVERITIES;
+let ATTACK_PATH_RISK_LEVELS: typeof import('../../core/inventory/normalise-capture.js').ATTACK_PATH_RISK_LEVELS;
 
 async function loadImplementation(): Promise<void> {
   const modules = await Promise.all([
@@ -28,12 +32,16 @@ async function loadImplementation(): Promise<void> {
     import('../../policy/policy-artifacts.js'),
     import('../../remediation/arm-transport.js'),
     import('../command-options.js'),
+    import('../../core/remediation/notification-levels.js'),
+    import('../../core/inventory/normalise-capture.js'),
   ]);
   ({ parseRequestedAddresses } = modules[0]);
   ({ applyPolicy } = modules[1]);
   ({ parsePolicyScope, planPolicy, policyFiles, renderPolicyPlanText } = modules[2]);
   ({ createLiveArmTransport } = modules[3]);
-  ({ parseFormat } = modules[4]);
+  ({ selectControls } = modules[4]);
+  ({ isAtOrBelow, notificationLevelsInForce } = modules[5]);
+  ({ ALERT_SEVERITIES, ATTACK_PATH_RISK_LEVELS } = modules[6]);
 }
 
 
@@ -42,13 +50,35 @@ interface PolicyOptions {
   email?: string[];
   location?: string;
   severity?: string;
+  riskLevel?: string;
+  controls?: string;
+  config?: string;
+  param?: string[];
 }
 
-function buildPlan(options: PolicyOptions): PolicyPlan {
+/**
+ * A threshold flag: at most the control's value in force (a lower threshold mails more and still satisfies it; a
+ * higher one would deploy contacts the scan fails).
+ */
+function threshold(flag: string, value: string | undefined, levels: readonly string[], inForce: string, controlParameter: string): string {
+  if (value === undefined) return inForce;
+  const level = levels.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase());
+  if (!level) throw usageError(`${flag} must be one of ${levels.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!isAtOrBelow(levels, level, inForce)) {
+    throw usageError(`${flag} ${level} is above the ${inForce} that ${controlParameter} requires: the deployed contacts would fail the scan`, `use ${inForce} or lower, or change the parameter (--param ${controlParameter}=${level})`);
+  }
+  return level;
+}
+
+function buildPlan(context: CliContext, options: PolicyOptions): PolicyPlan {
   if (!options.scope) throw usageError('--scope is required', 'a management group id, or /subscriptions/<guid>');
   if (!options.email?.length) throw usageError('--email is required', 'the address(es) the deployed contact gets: --email soc@example.com');
-  const severity = parseFormat(options.severity, ['High', 'Medium', 'Low'] as const, 'High');
-  return planPolicy({ scope: parsePolicyScope(options.scope), addresses: parseRequestedAddresses(options.email), ...(options.location ? { location: options.location } : {}), minimalSeverity: severity });
+  const inForce = notificationLevelsInForce(selectControls(context, options.controls, undefined, options));
+  const levels = {
+    minimalSeverity: threshold('--severity', options.severity, ALERT_SEVERITIES, inForce.minimalSeverity, 'azure-defender-security-contact-alert-severity.minimalSeverity'),
+    minimalRiskLevel: threshold('--risk-level', options.riskLevel, ATTACK_PATH_RISK_LEVELS, inForce.minimalRiskLevel, 'azure-defender-security-contact-attack-path.minimalRiskLevel'),
+  };
+  return planPolicy({ scope: parsePolicyScope(options.scope), addresses: parseRequestedAddresses(options.email), ...(options.location ? { location: options.location } : {}), levels });
 }
 
 /** The options that say what to deploy: `plan` writes them out, `apply` creates them. */
@@ -57,7 +87,11 @@ function withPlanOptions(command: Command) {
     .option('--scope <scope>', 'management group id, or /subscriptions/<guid>')
     .option('--email <addresses>', 'address(es) for the deployed contact; several separated by commas (repeatable)', collectValues)
     .option('--location <region>', 'region of the assignment identity and the deployments', 'westeurope')
-    .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low', 'High');
+    .option('--severity <level>', 'lowest alert severity mailed: High | Medium | Low (default: the alert-severity control\'s minimalSeverity in force)')
+    .option('--risk-level <level>', 'lowest attack-path risk level mailed: Critical | High | Medium | Low (default: the attack-path control\'s minimalRiskLevel in force)')
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
+    .option('--param <control-id.name=value>', 'set a control parameter, e.g. azure-defender-security-contact-alert-severity.minimalSeverity=Medium (repeatable)', collectValues);
 }
 
 export const registerPolicy: RegisterCommand = (program, context: CliContext) => {
@@ -68,7 +102,7 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
     .addOption(new Option('--format <format>', 'summary format').choices(['text', 'json']))
     .action(async (options) => {
       await loadImplementation();
-      const plan = buildPlan(options as PolicyOptions);
+      const plan = buildPlan(context, options as PolicyOptions);
       const { out, format } = options as { out?: string; format?: string };
       if (out) {
         const dir = resolve(context.io.cwd, out);
@@ -91,7 +125,7 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .action(async (options) => {
       await loadImplementation();
-      const plan = buildPlan(options as PolicyOptions);
+      const plan = buildPlan(context, options as PolicyOptions);
       const { yes, tenant } = options as { yes?: boolean; tenant?: string };
       if (!yes) throw usageError(`ward policy apply changes Azure Policy on ${plan.scope.id}: add --yes`, 'review it first with `ward policy plan`');
       const transport = createLiveArmTransport({ env: context.io.env, ...(tenant ? { tenantId: tenant } : {}) });
@@ -99,7 +133,7 @@ export const registerPolicy: RegisterCommand = (program, context: CliContext) =>
       context.io.stdout.write(
         `Azure Policy in place on ${plan.scope.id}: ${result.steps.length} request(s); assignment identity ${result.principalId} holds Security Admin; ` +
           `remediation task ${JSON.stringify((result.remediation as { properties?: { provisioningState?: unknown } } | undefined)?.properties?.provisioningState ?? 'submitted')}.\n` +
-          'Run `ward scan` once the task has finished, then `ward remediate` for what policy did not cover.\n',
+          'Run `ward scan` once the task has finished, then `ward remediate --all-controls` for what policy did not cover.\n',
       );
       context.exitCode = EXIT_OK;
     });

@@ -71,7 +71,55 @@ describe('ward remediate (in process)', () => {
   it('--emit prints ready-to-run material for the flagged subscriptions', async () => {
     const run = io();
     assert.equal(await main(['remediate', ...CONTROL, '--email', 'soc@contoso.com', '--offline', FIXTURE, '--emit', 'az', ...db], run), 0);
-    assert.equal((run.out().match(/^az security contact create/gm) ?? []).length, 6);
+    // one command for each flagged subscription's default contact: the 2020 CLI where it can write the fix, az rest where it cannot
+    const commands = (run.out().match(/^az security contact create|^az rest --method put --url '[^']*securityContacts\/default\?api-version=2023-12-01-preview'/gm) ?? []).length;
+    assert.equal(commands, 6);
+  });
+
+  const FAILING = join(root, 'src/core/remediation/fixtures/failing-every-control');
+
+  it('--all-controls: one merged PUT of default per subscription, every control verified, ids recorded joined by commas', async () => {
+    const run = io();
+    const code = await main(['remediate', '--all-controls', '--email', 'soc@contoso.com', '--offline', FAILING, '--format', 'json', ...db], run);
+    assert.equal(code, 1, run.err());
+    const plan = JSON.parse(run.out());
+    assert.equal(plan.controlIds.length, 4);
+    assert.equal(plan.controlId, plan.controlIds.join(','));
+    const defaults = plan.actions.filter((a: { contactName: string }) => a.contactName === 'default');
+    assert.equal(defaults.length, plan.subscriptions.length);
+    assert.equal(new Set(defaults.map((a: { assetId: string }) => a.assetId)).size, plan.subscriptions.length);
+    assert.deepEqual(plan.unresolved, []);
+    for (const subscription of plan.subscriptions) assert.equal(subscription.verifiedStatus, 'pass');
+    // repeatable --control gives the same plan
+    const repeated = io();
+    const ids = plan.controlIds.flatMap((id: string) => ['--control', id]);
+    await main(['remediate', ...ids, '--email', 'soc@contoso.com', '--offline', FAILING, '--format', 'json', ...db], repeated);
+    assert.deepEqual(JSON.parse(repeated.out()).actions, plan.actions);
+  });
+
+  it('--param sets the thresholds the plan fixes to', async () => {
+    const run = io();
+    const param = ['--param', 'azure-defender-security-contact-alert-severity.minimalSeverity=Low'];
+    await main(['remediate', '--control', 'azure-defender-security-contact-alert-severity', ...param, '--offline', FAILING, '--subscription', '00000000-0000-4000-8000-000000000201', '--format', 'json', ...db], run);
+    assert.deepEqual(JSON.parse(run.out()).actions[0].body.properties.notificationsSources, [{ sourceType: 'Alert', minimalSeverity: 'Low' }]);
+  });
+
+  it('clear errors: no --email where the email control needs one, --email without it, a control without a planner, both selectors', async () => {
+    const missing = io();
+    assert.equal(await main(['remediate', '--all-controls', '--offline', FAILING, ...db], missing), 2);
+    assert.match(missing.err(), /^ward: --email is needed: 4 subscription\(s\) cannot be fixed without an address to add: /);
+    const owners = io();
+    assert.equal(await main(['remediate', '--control', 'azure-defender-security-contact-notify-owners', '--offline', FAILING, '--format', 'json', ...db], owners), 1, owners.err());
+    assert.ok(JSON.parse(owners.out()).actions.length > 0, 'notify-owners needs no address');
+    const stray = io();
+    assert.equal(await main(['remediate', '--control', 'azure-defender-security-contact-notify-owners', '--email', 'soc@contoso.com', '--offline', FAILING, ...db], stray), 2);
+    assert.match(stray.err(), /--email adds addresses for azure-defender-security-contact-email, which is not selected/);
+    const unknown = io();
+    assert.equal(await main(['remediate', '--control', 'no-such-control', '--offline', FAILING, ...db], unknown), 2);
+    assert.match(unknown.err(), /no control no-such-control/);
+    const both = io();
+    assert.equal(await main(['remediate', '--all-controls', ...CONTROL, '--offline', FAILING, ...db], both), 2);
+    assert.match(both.err(), /--control and --all-controls exclude each other/);
   });
 
   it('the terminal prompt accepts only an explicit yes', async () => {

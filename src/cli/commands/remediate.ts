@@ -20,14 +20,18 @@ import type { RegisterCommand } from './index.js';
 let collectCapture: typeof import('../../connectors/azure/collect-capture.js').collectCapture;
 let normaliseCapture: typeof import('../../core/inventory/normalise-capture.js').normaliseCapture;
 let readCaptureDir: typeof import('../../connectors/azure/read-capture-dir.js').readCaptureDir;
-let exceptionIsActive: typeof import('../../core/engine/apply-exceptions.js').exceptionIsActive;
-let exceptionCovers: typeof import('../../core/engine/apply-exceptions.js').exceptionCovers;
 let parsePriorityTag: typeof import('../../core/remediation/batch-plan.js').parsePriorityTag;
 let batchPlan: typeof import('../../core/remediation/batch-plan.js').batchPlan;
-let planRemediation: typeof import('../../core/remediation/plan-remediation.js').planRemediation;
 let parseRequestedAddresses: typeof import('../../core/remediation/plan-remediation.js').parseRequestedAddresses;
 let renderPlanText: typeof import('../../core/remediation/render-plan.js').renderPlanText;
 let planToJson: typeof import('../../core/remediation/render-plan.js').planToJson;
+let hasPlanner: typeof import('../../core/remediation/remediation-planners.js').hasPlanner;
+let plannersFor: typeof import('../../core/remediation/remediation-planners.js').plannersFor;
+let EMAIL_CONTROL_ID: typeof import('../../core/remediation/planners/email-planner.js').EMAIL_CONTROL_ID;
+let baselineContactBody: typeof import('../../core/remediation/contact-body.js').baselineContactBody;
+let notificationLevelsInForce: typeof import('../../core/remediation/notification-levels.js').notificationLevelsInForce;
+let planVerifiedRemediation: typeof import('../../remediation/plan-verified-remediation.js').planVerifiedRemediation;
+let openEphemeralStore: typeof import('../../store/open-ephemeral-store.js').openEphemeralStore;
 let applyPlan: typeof import('../../remediation/apply-plan.js').applyPlan;
 let createLiveArmTransport: typeof import('../../remediation/arm-transport.js').createLiveArmTransport;
 let EMITTERS: typeof import('../../remediation/emitters/index.js').EMITTERS;
@@ -43,7 +47,7 @@ async function loadImplementation(): Promise<void> {
     import('../../connectors/azure/collect-capture.js'),
     import('../../core/inventory/normalise-capture.js'),
     import('../../connectors/azure/read-capture-dir.js'),
-    import('../../core/engine/apply-exceptions.js'),
+    import('../../core/remediation/remediation-planners.js'),
     import('../../core/remediation/batch-plan.js'),
     import('../../core/remediation/plan-remediation.js'),
     import('../../core/remediation/render-plan.js'),
@@ -54,13 +58,18 @@ async function loadImplementation(): Promise<void> {
     import('../../remediation/verify-by-recollecting.js'),
     import('../../store/exception-repository.js'),
     import('../command-options.js'),
+    import('../../core/remediation/planners/email-planner.js'),
+    import('../../core/remediation/contact-body.js'),
+    import('../../core/remediation/notification-levels.js'),
+    import('../../remediation/plan-verified-remediation.js'),
+    import('../../store/open-ephemeral-store.js'),
   ]);
   ({ collectCapture } = modules[0]);
   ({ normaliseCapture } = modules[1]);
   ({ readCaptureDir } = modules[2]);
-  ({ exceptionCovers, exceptionIsActive } = modules[3]);
+  ({ hasPlanner, plannersFor } = modules[3]);
   ({ batchPlan, parsePriorityTag } = modules[4]);
-  ({ parseRequestedAddresses, planRemediation } = modules[5]);
+  ({ parseRequestedAddresses } = modules[5]);
   ({ planToJson, renderPlanText } = modules[6]);
   ({ applyPlan } = modules[7]);
   ({ createLiveArmTransport } = modules[8]);
@@ -69,7 +78,14 @@ async function loadImplementation(): Promise<void> {
   ({ verifyByRecollecting } = modules[11]);
   ({ listExceptions } = modules[12]);
   ({ parseFormat, selectControls, withStore } = modules[13]);
+  ({ EMAIL_CONTROL_ID } = modules[14]);
+  ({ baselineContactBody } = modules[15]);
+  ({ notificationLevelsInForce } = modules[16]);
+  ({ planVerifiedRemediation } = modules[17]);
+  ({ openEphemeralStore } = modules[18]);
 }
+
+const DEFAULT_CONTROL = 'azure-defender-security-contact-email';
 
 const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 const DB_HELP = 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)';
@@ -103,9 +119,10 @@ const isTerminal = (context: CliContext): boolean => Boolean((context.io.stdin a
 export const registerRemediate: RegisterCommand = (program, context: CliContext) => {
   const remediate = program
     .command('remediate')
-    .description('fix the subscriptions a control flags: a dry-run plan by default, --emit ready-to-run material, --apply in verified batches')
-    .option('--control <id>', 'the control to remediate (azure-defender-security-contact-email)')
-    .option('--email <addresses>', 'security contact address(es) to add; several separated by commas (repeatable)', collectValues)
+    .description('fix the subscriptions the security-contact controls flag, one merged request per subscription: a dry-run plan by default, --emit ready-to-run material, --apply in verified batches')
+    .option('--control <id>', `a control to remediate (repeatable; default ${DEFAULT_CONTROL})`, collectValues)
+    .option('--all-controls', 'every control ward can remediate')
+    .option('--email <addresses>', 'security contact address(es) to add where the email control fails; several separated by commas (repeatable)', collectValues)
     .option('--subscription <id...>', 'only these subscriptions')
     .option('--management-group <id>', 'only the subscriptions below this management group (live)')
     .option('--offline <dir>', 'plan from a capture directory (no --apply)')
@@ -120,6 +137,8 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
     .option('--max-changes <n>', 'refuse a plan with more requests than this')
     .option('--truncate', 'with --max-changes: apply the first changes (whole subscriptions) and defer the rest')
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
+    .option('--param <control-id.name=value>', 'set a control parameter, e.g. azure-defender-security-contact-alert-severity.minimalSeverity=Medium (repeatable)', collectValues)
     .option('--db <location>', DB_HELP)
     .addHelpText(
       'after',
@@ -127,15 +146,25 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
         '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com --offline capture/\n' +
         '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com,cert@contoso.com --apply --yes\n' +
         '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com --emit az\n' +
+        '  ward remediate --all-controls --email soc@contoso.com --emit terraform\n' +
+        '  ward remediate --control azure-defender-security-contact-notify-owners --control azure-defender-security-contact-attack-path --apply --yes\n' +
         '  ward remediate rollback 3\n' +
         'Writing contacts needs the Security Admin role (or Contributor) on each subscription.',
     )
     .action(async (options) => {
       await loadImplementation();
-      if (!options.control) throw usageError('--control is required', 'ward remediate --control azure-defender-security-contact-email --email soc@example.com');
-      if (!options.email?.length) throw usageError('--email is required', 'give the security team address(es): --email soc@example.com');
-      const [control] = selectControls(context, options.controls, [options.control]);
-      const addresses = parseRequestedAddresses(options.email);
+      if (options.control?.length && options.allControls) throw usageError('--control and --all-controls exclude each other');
+      const loaded = selectControls(context, options.controls, undefined, options);
+      let controls = options.allControls ? loaded.filter(hasPlanner) : selectControls(context, options.controls, options.control?.length ? options.control : [DEFAULT_CONTROL], options);
+      if (options.allControls) {
+        const manual = loaded.filter((control) => !hasPlanner(control)).map((control) => control.id);
+        if (manual.length > 0) context.io.stderr.write(`ward: no automated remediation for ${manual.join(', ')}: see \`ward controls show <id>\` for the manual steps\n`);
+      }
+      controls = plannersFor(controls).map(({ control }) => control);
+      const addresses = options.email?.length ? parseRequestedAddresses(options.email) : [];
+      if (addresses.length > 0 && !controls.some((control) => control.id === EMAIL_CONTROL_ID)) {
+        throw usageError(`--email adds addresses for ${EMAIL_CONTROL_ID}, which is not selected`, `add --control ${EMAIL_CONTROL_ID} (or --all-controls), or drop --email`);
+      }
       const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       const batchSize = wholeNumber('--batch-size', options.batchSize, 10, 1)!;
       const maxChanges = wholeNumber('--max-changes', options.maxChanges, undefined, 0);
@@ -167,66 +196,73 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
 
       await withStore(context, options.db, async (store) => {
         const now = context.io.now();
-        const exceptions = (await listExceptions(store)).filter((exception) => exceptionIsActive(exception, now));
-        const exceptedAssetIds = new Set(
-          inventory.connectors.filter((c) => exceptions.some((e) => exceptionCovers(e, { controlId: control!.id, assetId: c.id }))).map((c) => c.id),
-        );
-        const plan = planRemediation({ control: control!, inventory, addresses, armEndpoint, deleteLegacy: Boolean(options.deleteLegacy), exceptedAssetIds });
+        const exceptions = await listExceptions(store);
+        // THE engine judges the plan and each applied batch: the compiled SQL of `ward scan`, in a store of its own
+        // whose inventory is rolled back after every evaluation (planning never touches the scans in --db)
+        const engine = await openEphemeralStore();
+        try {
+          const plan = await planVerifiedRemediation({ controls, inventory, exceptions, now, addresses, armEndpoint, deleteLegacy: Boolean(options.deleteLegacy), store: engine });
 
-        if (options.emit) {
-          context.io.stdout.write(EMITTERS[options.emit as EmitFormat]({ plan, addresses }));
-          context.exitCode = EXIT_OK;
-          return;
-        }
-        if (!options.apply) {
-          context.io.stdout.write(format === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
-          context.exitCode = plan.actions.length > 0 || plan.unresolved.length > 0 ? EXIT_FINDINGS : EXIT_OK;
-          return;
-        }
-
-        const batched = batchPlan(plan, { batchSize, priorityTag, ...(maxChanges === undefined ? {} : { maxChanges }), truncate: Boolean(options.truncate) });
-        if (format === 'table') context.io.stdout.write(renderPlanText(plan));
-        if (plan.actions.length === 0) {
-          context.io.stderr.write('ward: nothing to change: every subscription in scope passes or cannot be changed (see above)\n');
-          if (format === 'json') context.io.stdout.write(`${JSON.stringify({ runId: null, status: 'nothing-to-do', applied: 0, plan: planToJson(plan) }, null, 2)}\n`);
-          context.exitCode = EXIT_OK;
-          return;
-        }
-        if (batched.message) context.io.stderr.write(`ward: ${batched.message}\n`);
-        if (!options.yes) {
-          const ok = await confirmOnTerminal(
-            context,
-            `Apply ${batched.changeCount} change(s) to ${batched.batches.flat().length} subscription(s) on ${armEndpoint} in ${batched.batches.length} batch(es)? Type yes to continue: `,
-          );
-          if (!ok) {
-            context.io.stderr.write('ward: not confirmed: nothing was changed\n');
-            context.exitCode = EXIT_ERROR;
+          if (options.emit) {
+            const baseline = baselineContactBody(addresses, notificationLevelsInForce(loaded));
+            context.io.stdout.write(EMITTERS[options.emit as EmitFormat]({ plan, addresses, baseline }));
+            context.exitCode = EXIT_OK;
             return;
           }
+          if (!options.apply) {
+            context.io.stdout.write(format === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
+            context.exitCode = plan.actions.length > 0 || plan.unresolved.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+            return;
+          }
+
+          const batched = batchPlan(plan, { batchSize, priorityTag, ...(maxChanges === undefined ? {} : { maxChanges }), truncate: Boolean(options.truncate) });
+          if (format === 'table') context.io.stdout.write(renderPlanText(plan));
+          if (plan.actions.length === 0) {
+            context.io.stderr.write('ward: nothing to change: every subscription in scope passes or cannot be changed (see above)\n');
+            if (format === 'json') context.io.stdout.write(`${JSON.stringify({ runId: null, status: 'nothing-to-do', applied: 0, plan: planToJson(plan) }, null, 2)}\n`);
+            context.exitCode = EXIT_OK;
+            return;
+          }
+          if (batched.message) context.io.stderr.write(`ward: ${batched.message}\n`);
+          if (!options.yes) {
+            const ok = await confirmOnTerminal(
+              context,
+              `Apply ${batched.changeCount} change(s) to ${batched.batches.flat().length} subscription(s) on ${armEndpoint} in ${batched.batches.length} batch(es)? Type yes to continue: `,
+            );
+            if (!ok) {
+              context.io.stderr.write('ward: not confirmed: nothing was changed\n');
+              context.exitCode = EXIT_ERROR;
+              return;
+            }
+          }
+          const transport = createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) });
+          const verify = verifyByRecollecting(
+            controls,
+            (subscriptionIds) => collectCapture({ env: context.io.env, subscriptionIds, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) }),
+            engine,
+          );
+          const result = await applyPlan({
+            store,
+            transport,
+            plan,
+            batched,
+            verify,
+            now: context.io.now,
+            log: (line) => void context.io.stderr.write(`${line}\n`),
+            runOptions: { controls: plan.controlIds, batchSize, priorityTag, maxChanges: maxChanges ?? null, truncate: Boolean(options.truncate), deleteLegacy: Boolean(options.deleteLegacy) },
+          });
+          const deferred = batched.deferred.map((s) => s.assetId);
+          if (format === 'json') {
+            context.io.stdout.write(`${JSON.stringify({ ...result, deferred }, null, 2)}\n`);
+          } else {
+            context.io.stdout.write(`\nRun ${result.runId}: ${result.status}: ${result.message}\n`);
+            if (deferred.length > 0) context.io.stdout.write(`Deferred by --max-changes: ${deferred.join(', ')}\n`);
+            context.io.stdout.write(`Undo with: ward remediate rollback ${result.runId}\n`);
+          }
+          context.exitCode = result.status === 'complete' && deferred.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+        } finally {
+          await engine.close();
         }
-        const transport = createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) });
-        const verify = verifyByRecollecting(control!, (subscriptionIds) =>
-          collectCapture({ env: context.io.env, subscriptionIds, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) }),
-        );
-        const result = await applyPlan({
-          store,
-          transport,
-          plan,
-          batched,
-          verify,
-          now: context.io.now,
-          log: (line) => void context.io.stderr.write(`${line}\n`),
-          runOptions: { batchSize, priorityTag, maxChanges: maxChanges ?? null, truncate: Boolean(options.truncate), deleteLegacy: Boolean(options.deleteLegacy) },
-        });
-        const deferred = batched.deferred.map((s) => s.assetId);
-        if (format === 'json') {
-          context.io.stdout.write(`${JSON.stringify({ ...result, deferred }, null, 2)}\n`);
-        } else {
-          context.io.stdout.write(`\nRun ${result.runId}: ${result.status}: ${result.message}\n`);
-          if (deferred.length > 0) context.io.stdout.write(`Deferred by --max-changes: ${deferred.join(', ')}\n`);
-          context.io.stdout.write(`Undo with: ward remediate rollback ${result.runId}\n`);
-        }
-        context.exitCode = result.status === 'complete' && deferred.length === 0 ? EXIT_OK : EXIT_FINDINGS;
       });
     });
 

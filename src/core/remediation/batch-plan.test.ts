@@ -12,14 +12,17 @@ function subscription(n: number, requests: number, tags: Record<string, string> 
     name: `s${n}`,
     tags,
     actions: Array.from({ length: requests }, () => ({ assetId }) as PlannedAction),
+    controlIds: ['c'],
+    statuses: { c: 'fail' },
     verifiedStatus: 'pass',
+    verifiedStatuses: { c: 'pass' },
     verification: '',
     notes: [],
   };
 }
 
 function plan(subscriptions: PlannedSubscription[]): RemediationPlan {
-  return { controlId: 'c', addresses: [], subscriptions, actions: subscriptions.flatMap((s) => s.actions), skipped: [], unresolved: [] };
+  return { controlId: 'c', controlIds: ['c'], addresses: [], subscriptions, actions: subscriptions.flatMap((s) => s.actions), skipped: [], unresolved: [] };
 }
 
 const names = (batches: readonly (readonly PlannedSubscription[])[]): string[][] => batches.map((batch) => batch.map((s) => s.name ?? ''));

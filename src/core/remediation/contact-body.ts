@@ -1,12 +1,13 @@
 /**
  * The bodies remediation PUTs, built from what a subscription already has. Pure.
  *
- * The main request writes the `default` contact in 2023-12-01-preview (the only name that version accepts). It keeps
- * what is there and adds the requested addresses:
+ * The main request writes the `default` contact in 2023-12-01-preview (the only name that version accepts). Its
+ * starting point, `mergeDefaultContact`, keeps what is there; the planner of each failing control then changes
+ * only what that control needs (src/core/remediation/planners/):
  *
- * - emails: the addresses of EVERY contact of the subscription (the `default` contact's first, then the others in
- *   inventory order), then the new ones; split on `;` and `,`, deduplicated case-insensitively (first spelling
- *   kept), joined by `;` as the API documents.
+ * - emails: the entries of EVERY contact of the subscription (the `default` contact's first, then the others in
+ *   inventory order); split on `;` and `,`, deduplicated case-insensitively (first spelling kept), joined by `;` as
+ *   the API documents.
  * - phone: the `default` contact's phone; without one, the first non-empty phone of another contact.
  * - notificationsByRole / notificationsSources: the `default` contact's settings, carried over to the 2023 form;
  *   without a `default` contact, the legacy contacts' settings; without any, ward's defaults (owners notified,
@@ -128,29 +129,21 @@ export function isDefaultContact(contact: SecurityContactRecord): boolean {
 const hasAlertSource = (sources: readonly NotificationSourceBody[] | undefined): boolean =>
   sources?.some((source) => source.sourceType === 'Alert') ?? false;
 
-/** Every valid address of every contact, `default` first (a malformed one would keep the check failing). */
-export function existingAddresses(contacts: readonly SecurityContactRecord[]): string[] {
+/** Every entry of every contact's address string, `default` first, deduplicated (malformed ones included). */
+export function existingEntries(contacts: readonly SecurityContactRecord[]): string[] {
   const ordered = [...contacts.filter(isDefaultContact), ...contacts.filter((contact) => !isDefaultContact(contact))];
-  return dedupeEmailAddresses(ordered.flatMap((contact) => splitEmailAddresses(contact.email)).filter(isEmailAddress));
-}
-
-export interface MergedContact {
-  readonly body: ContactBody2023;
-  /** Things a person should know about the result (alerts off, invalid addresses kept…). */
-  readonly notes: readonly string[];
+  return dedupeEmailAddresses(ordered.flatMap((contact) => splitEmailAddresses(contact.email)));
 }
 
 /**
- * The 2023 body of the `default` contact for a subscription whose contacts are `contacts`, with `addresses`
- * (already validated) added. See the module comment for the rules.
+ * The 2023 properties of the `default` contact for a subscription whose contacts are `contacts`, before any
+ * control's fix: every existing entry kept, settings carried over (see the module comment), `isEnabled: true`.
+ * The remediation planners of the controls then change what their control needs.
  */
-export function mergeDefaultContact(contacts: readonly SecurityContactRecord[], addresses: readonly string[]): MergedContact {
+export function mergeDefaultContact(contacts: readonly SecurityContactRecord[]): ContactProperties2023 {
   const primary = contacts.find(isDefaultContact);
   const others = contacts.filter((contact) => !isDefaultContact(contact)).map(carriedSettings);
   const mine = primary ? carriedSettings(primary) : {};
-  const notes: string[] = [];
-
-  const emails = dedupeEmailAddresses([...existingAddresses(contacts), ...addresses]);
 
   const byRole =
     mine.notificationsByRole ??
@@ -163,20 +156,50 @@ export function mergeDefaultContact(contacts: readonly SecurityContactRecord[], 
     others.find((settings) => hasAlertSource(settings.notificationsSources))?.notificationsSources ??
     others.find((settings) => settings.notificationsSources)?.notificationsSources ??
     DEFAULT_NOTIFICATION_SOURCES;
-  if (!hasAlertSource(sources)) {
-    notes.push('alert notifications are off in the existing settings and stay off: the addresses will not be mailed about alerts until an Alert notification source is turned on');
-  }
 
   const phone = mine.phone ?? others.find((settings) => settings.phone !== undefined && settings.phone !== '')?.phone;
 
-  const properties: ContactProperties2023 = {
-    emails: emails.join(';'),
+  return {
+    emails: existingEntries(contacts).join(';'),
     ...(phone === undefined ? {} : { phone }),
     isEnabled: true,
     notificationsByRole: { state: byRole.state, roles: [...byRole.roles] },
     notificationsSources: sources.map((source) => ({ ...source })),
   };
-  return { body: { properties }, notes };
+}
+
+/** What a person should know about a finished `default` body (alerts that stay off). */
+export function contactBodyNotes(properties: ContactProperties2023): string[] {
+  return hasAlertSource(properties.notificationsSources)
+    ? []
+    : ['alert notifications are off in the existing settings and stay off: the addresses will not be mailed about alerts until an Alert notification source is turned on'];
+}
+
+/** The thresholds a contact must mail at to satisfy the alert-severity and attack-path controls. */
+export interface NotificationLevels {
+  /** Lowest alert severity mailed: Low, Medium or High. */
+  readonly minimalSeverity: string;
+  /** Lowest attack-path risk level mailed: Low, Medium, High or Critical. */
+  readonly minimalRiskLevel: string;
+}
+
+/**
+ * A `default` contact that satisfies the whole security-contact family at the given thresholds: the addresses,
+ * the Owner role notified, alerts and attack paths mailed from the thresholds up, enabled. What policy deploys
+ * and what the preventive templates start from.
+ */
+export function baselineContactBody(addresses: readonly string[], levels: NotificationLevels): ContactBody2023 {
+  return {
+    properties: {
+      emails: addresses.join(';'),
+      isEnabled: true,
+      notificationsByRole: { state: 'On', roles: ['Owner'] },
+      notificationsSources: [
+        { sourceType: 'Alert', minimalSeverity: levels.minimalSeverity },
+        { sourceType: 'AttackPath', minimalRiskLevel: levels.minimalRiskLevel },
+      ],
+    },
+  };
 }
 
 /**

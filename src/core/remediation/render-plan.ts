@@ -60,19 +60,27 @@ export function actionDiffText(action: PlannedAction): string[] {
   return lines.length > 0 ? lines : ['      (no field changes)'];
 }
 
+const statusList = (statuses: Readonly<Record<string, string>>): string =>
+  Object.entries(statuses)
+    .map(([id, status]) => `${id} ${status}`)
+    .join(', ');
+
 /** The plan for a terminal. */
 export function renderPlanText(plan: RemediationPlan): string {
   const out: string[] = [];
+  const controls = plan.controlIds.join(', ');
   if (plan.subscriptions.length === 0) {
-    out.push(`Nothing to change: no subscription fails ${plan.controlId}.`);
+    out.push(`Nothing to change: no subscription fails ${controls}.`);
   } else {
     out.push(
-      `Remediation plan for ${plan.controlId}: ${plan.actions.length} request(s) on ${plan.subscriptions.length} subscription(s), adding ${plan.addresses.join(', ')}`,
+      `Remediation plan for ${controls}: ${plan.actions.length} request(s) on ${plan.subscriptions.length} subscription(s)` +
+        (plan.addresses.length > 0 ? `, adding ${plan.addresses.join(', ')} where the email control fails` : ''),
       '(dry run: nothing has been changed; add --apply to carry it out)',
       '',
     );
     for (const subscription of plan.subscriptions) {
       out.push(`${subscription.name ?? subscription.subscriptionId} (${subscription.assetId})`);
+      if (plan.controlIds.length > 1) out.push(`  now: ${statusList(subscription.statuses)}`, `  fixes: ${subscription.controlIds.join(', ')}`);
       for (const action of subscription.actions) {
         out.push(`  ${action.method} ${action.url}`, `    ${action.reason}`, ...actionDiffText(action));
       }
@@ -94,10 +102,11 @@ export function renderPlanText(plan: RemediationPlan): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The plan as JSON: `{controlId, addresses, actions, skipped, subscriptions, unresolved}`. */
+/** The plan as JSON: `{controlId, controlIds, addresses, actions, skipped, subscriptions, unresolved}`. */
 export function planToJson(plan: RemediationPlan): unknown {
   return {
     controlId: plan.controlId,
+    controlIds: plan.controlIds,
     addresses: plan.addresses,
     actions: plan.actions.map((action) => ({
       assetId: action.assetId,
@@ -116,7 +125,10 @@ export function planToJson(plan: RemediationPlan): unknown {
       name: subscription.name,
       tags: subscription.tags,
       requests: subscription.actions.length,
+      controlIds: subscription.controlIds,
+      statuses: subscription.statuses,
       verifiedStatus: subscription.verifiedStatus,
+      verifiedStatuses: subscription.verifiedStatuses,
       verification: subscription.verification,
       notes: subscription.notes,
     })),

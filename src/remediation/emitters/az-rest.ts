@@ -3,7 +3,7 @@
  * body is JSON; a file avoids every quoting pitfall). Legacy contacts in their own api-version.
  */
 import type { Emitter } from './emit-input.js';
-import { header, nothingFlagged, shellQuote } from './emit-input.js';
+import { controlsOf, header, nothingFlagged, shellQuote } from './emit-input.js';
 
 export const emitAzRest: Emitter = ({ plan }) => {
   const empty = nothingFlagged(plan, '#');
@@ -11,7 +11,7 @@ export const emitAzRest: Emitter = ({ plan }) => {
   const out: string[] = [
     '#!/usr/bin/env bash',
     header('#', [
-      `ward: az rest requests for the ${plan.subscriptions.length} subscription(s) failing ${plan.controlId}.`,
+      `ward: az rest requests for the ${plan.subscriptions.length} subscription(s) failing ${controlsOf(plan)}.`,
       'Each body keeps the existing addresses and notification settings (2023-12-01-preview: isEnabled and',
       'notificationsSources included). Needs the Security Admin role on each subscription.',
     ]),

@@ -1,11 +1,11 @@
 /**
  * The same template in Bicep (targetScope = 'subscription'); `az deployment sub create --template-file x.bicep`
- * compiles it. The resource body is printed from the same object as the ARM template's, parameter for parameter.
+ * compiles it. Parameters, defaults and deployment commands are the ARM template's, parameter for parameter.
  */
 import { CURRENT_CONTACT_API_VERSION, DEFAULT_CONTACT_NAME } from '../../core/remediation/contact-body.js';
-import { deploymentCommands } from './arm-template.js';
+import { deploymentCommands, PARAMETER_DESCRIPTIONS, PARAMETER_TYPES, TEMPLATE_PARAMETERS, templateParameterValues, type TemplateParameter } from './arm-template.js';
 import type { Emitter } from './emit-input.js';
-import { baselineBody, header } from './emit-input.js';
+import { header } from './emit-input.js';
 
 /** A Bicep string literal: backslash, quote and `${` escaped. */
 export function bicepString(value: string): string {
@@ -34,21 +34,30 @@ function bicepValue(value: unknown, indent: string): string {
 }
 
 export const emitBicep: Emitter = (input) => {
-  const { properties } = baselineBody(input.addresses);
-  const body = { name: DEFAULT_CONTACT_NAME, properties: { ...properties, emails: { bicepReference: 'emails' } } };
+  const defaults = templateParameterValues(input.baseline.properties);
+  const reference = (name: TemplateParameter): BicepReference => ({ bicepReference: name });
+  const body = {
+    name: DEFAULT_CONTACT_NAME,
+    properties: {
+      emails: reference('emails'),
+      phone: reference('phone'),
+      isEnabled: true,
+      notificationsByRole: reference('notificationsByRole'),
+      notificationsSources: reference('notificationsSources'),
+    },
+  };
   const commands = deploymentCommands(input, 'security-contact.bicep');
   return [
     header('//', [
       'ward remediate --emit bicep: the Defender for Cloud security contact of a subscription (2023-12-01-preview).',
-      'A deployment replaces the contact as a whole: pass every address to keep in `emails`.',
+      'The defaults satisfy every security-contact control at the thresholds in force. A deployment replaces the',
+      'contact as a whole: the commands below pass each failing subscription its own addresses and settings, fix merged.',
       'Deploying needs the Security Admin role on the subscription.',
-      ...(commands.length > 0 ? ['', 'For the subscriptions ward found failing (each keeps its existing addresses):', ...commands] : []),
+      ...(commands.length > 0 ? ['', 'For the subscriptions ward found failing:', ...commands] : []),
     ]),
     "targetScope = 'subscription'",
     '',
-    "@description('Security contact addresses, separated by semicolons.')",
-    `param emails string = ${bicepString(properties.emails)}`,
-    '',
+    ...TEMPLATE_PARAMETERS.flatMap((name) => [`@description(${bicepString(PARAMETER_DESCRIPTIONS[name])})`, `param ${name} ${PARAMETER_TYPES[name]} = ${bicepValue(defaults[name], '')}`, '']),
     `resource securityContact 'Microsoft.Security/securityContacts@${CURRENT_CONTACT_API_VERSION}' = ${bicepValue(body, '')}`,
     '',
   ].join('\n');

@@ -6,7 +6,7 @@
  * xargs/bash -c, where the token lands in a process list; here the token stays in a shell variable.
  */
 import type { Emitter } from './emit-input.js';
-import { header, nothingFlagged, shellQuote } from './emit-input.js';
+import { controlsOf, header, nothingFlagged, shellQuote } from './emit-input.js';
 
 export const emitCurl: Emitter = ({ plan }) => {
   const empty = nothingFlagged(plan, '#');
@@ -14,7 +14,7 @@ export const emitCurl: Emitter = ({ plan }) => {
   const out: string[] = [
     '#!/usr/bin/env bash',
     header('#', [
-      `ward: curl requests for the ${plan.subscriptions.length} subscription(s) failing ${plan.controlId}.`,
+      `ward: curl requests for the ${plan.subscriptions.length} subscription(s) failing ${controlsOf(plan)}.`,
       '',
       'Why not the benchmark\'s curl: it writes `default1` with api-version 2017-08-01-preview and the single `email`',
       'field. Current subscriptions keep one contact named `default` (the only name 2023-12-01-preview accepts) whose',

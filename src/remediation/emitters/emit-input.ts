@@ -1,12 +1,18 @@
 /** What every emitter receives, and the small pure helpers they share. */
-import type { ContactBody2023 } from '../../core/remediation/contact-body.js';
-import { CURRENT_CONTACT_API_VERSION, DEFAULT_NOTIFICATION_SOURCES, DEFAULT_ROLE_NOTIFICATIONS } from '../../core/remediation/contact-body.js';
-import type { PlannedAction, RemediationPlan } from '../../core/remediation/plan-remediation.js';
+import type { ContactBody2023, ContactProperties2023 } from '../../core/remediation/contact-body.js';
+import { CURRENT_CONTACT_API_VERSION } from '../../core/remediation/contact-body.js';
+import type { PlannedAction, PlannedSubscription, RemediationPlan } from '../../core/remediation/plan-remediation.js';
 
 export interface EmitInput {
+  /** The verified plan: its requests are the merged fix the material carries out. */
   readonly plan: RemediationPlan;
-  /** The requested addresses (validated). */
+  /** The requested addresses (validated; may be empty). */
   readonly addresses: readonly string[];
+  /**
+   * The preventive baseline (baselineContactBody): the addresses with every notification setting the
+   * security-contact controls require at their thresholds in force. Templates default to it.
+   */
+  readonly baseline: ContactBody2023;
 }
 
 /** name → pure function returning the text to print. */
@@ -24,32 +30,16 @@ export function powershellQuote(value: string): string {
 
 export const isMainAction = (action: PlannedAction): boolean => action.apiVersion === CURRENT_CONTACT_API_VERSION && action.method === 'PUT';
 
-/** The preventive baseline: the requested addresses with ward's default notification settings. */
-export function baselineBody(addresses: readonly string[]): ContactBody2023 {
-  return {
-    properties: {
-      emails: addresses.join(';'),
-      isEnabled: true,
-      notificationsByRole: { state: DEFAULT_ROLE_NOTIFICATIONS.state, roles: [...DEFAULT_ROLE_NOTIFICATIONS.roles] },
-      notificationsSources: DEFAULT_NOTIFICATION_SOURCES.map((source) => ({ ...source })),
-    },
-  };
+/** The merged `default` properties a subscription's plan PUTs, if it changes the `default` contact. */
+export function mainProperties(subscription: Pick<PlannedSubscription, 'actions'>): ContactProperties2023 | undefined {
+  return (subscription.actions.find(isMainAction)?.body as ContactBody2023 | undefined)?.properties;
 }
 
-/** The merged `emails` value planned for each flagged subscription (empty when only legacy contacts change). */
-export function plannedEmails(plan: RemediationPlan): { subscriptionId: string; name: string | null; emails: string | undefined }[] {
-  return plan.subscriptions.map((subscription) => {
-    const main = subscription.actions.find(isMainAction);
-    return {
-      subscriptionId: subscription.subscriptionId,
-      name: subscription.name,
-      emails: (main?.body as ContactBody2023 | undefined)?.properties.emails,
-    };
-  });
-}
+/** The controls a plan fixes, for headers. */
+export const controlsOf = (plan: RemediationPlan): string => plan.controlIds.join(', ');
 
 export function nothingFlagged(plan: RemediationPlan, comment: string): string | undefined {
-  return plan.subscriptions.length === 0 ? `${comment} ward: no subscription fails ${plan.controlId}: nothing to do.\n` : undefined;
+  return plan.subscriptions.length === 0 ? `${comment} ward: no subscription fails ${controlsOf(plan)}: nothing to do.\n` : undefined;
 }
 
 export function header(comment: string, lines: readonly string[]): string {

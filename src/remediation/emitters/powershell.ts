@@ -4,14 +4,14 @@
  * through Invoke-AzRestMethod (Az.Accounts), which signs any ARM request with the signed-in context.
  */
 import type { Emitter } from './emit-input.js';
-import { header, nothingFlagged, powershellQuote } from './emit-input.js';
+import { controlsOf, header, nothingFlagged, powershellQuote } from './emit-input.js';
 
 export const emitPowershell: Emitter = ({ plan }) => {
   const empty = nothingFlagged(plan, '#');
   if (empty) return empty;
   const out: string[] = [
     header('#', [
-      `ward: Az PowerShell for the ${plan.subscriptions.length} subscription(s) failing ${plan.controlId}.`,
+      `ward: Az PowerShell for the ${plan.subscriptions.length} subscription(s) failing ${controlsOf(plan)}.`,
       'Needs Az.Accounts (Connect-AzAccount first) and the Security Admin role on each subscription.',
       'Set-AzSecurityContact would write the 2017 form only (one address in -Email, -AlertAdmin, -NotifyOnAlert);',
       'Invoke-AzRestMethod writes the 2023-12-01-preview body, keeping each subscription\'s addresses and settings.',

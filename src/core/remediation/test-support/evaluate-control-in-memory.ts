@@ -2,19 +2,21 @@
  * Evaluates a control's checks over an inventory held in memory, with no store: the stored GraphQL check runs
  * through graphql-js with resolvers backed by the reference evaluator (the oracle the SQL compiler is
  * property-tested against), then the engine's own evaluateCheck judges each asset. Pure and synchronous.
- * Remediation uses it to plan (which assets fail now) and to verify a plan (do they pass once it is applied).
+ *
+ * A TEST ORACLE ONLY. Production code judges with one engine, the compiled SQL (src/scan/evaluate-inventory.ts);
+ * remediation tests use this second, independent evaluation to cross-check what that engine says about a plan.
  */
 import { execute, getNamedType, type GraphQLFieldResolver } from 'graphql';
-import { coveredAssets } from '../engine/covered-assets.js';
-import { combineCheckFindings } from '../engine/combine-check-findings.js';
-import { evaluateCheck, type CheckOutcome } from '../engine/evaluate-check.js';
-import type { Control, Finding, Inventory } from '../model.js';
-import { validateCheckQuery } from '../query/execute-query.js';
-import { splitAssetIds } from '../query/with-asset-id.js';
-import { checkVariables } from '../control/control-parameters.js';
-import { buildInventorySchema, inventoryStorageModel, type StorageModel, type TypeModel } from '../query/inventory-schema.js';
-import { ReferenceEvaluator } from '../query/reference-evaluator.js';
-import { parseWhere } from '../query/where-parser.js';
+import { coveredAssets } from '../../engine/covered-assets.js';
+import { combineCheckFindings } from '../../engine/combine-check-findings.js';
+import { evaluateCheck, type CheckOutcome } from '../../engine/evaluate-check.js';
+import type { Control, Finding, Inventory } from '../../model.js';
+import { validateCheckQuery } from '../../query/execute-query.js';
+import { splitAssetIds } from '../../query/with-asset-id.js';
+import { checkVariables } from '../../control/control-parameters.js';
+import { buildInventorySchema, inventoryStorageModel, type StorageModel, type TypeModel } from '../../query/inventory-schema.js';
+import { ReferenceEvaluator } from '../../query/reference-evaluator.js';
+import { parseWhere } from '../../query/where-parser.js';
 
 type Row = Readonly<Record<string, unknown>>;
 
