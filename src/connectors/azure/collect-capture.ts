@@ -120,7 +120,7 @@ async function listAll(client: ArmClient, path: string, what: string, signal?: A
     if (result.parseError !== undefined || !isObject(result.body) || !Array.isArray(result.body.value)) {
       throw scopeError(errorBody('InvalidResponseBody', `${what}: the answer is not a {"value": [...]} collection`), next);
     }
-    items.push(...result.body.value);
+    for (const item of result.body.value) items.push(item);
     onPage?.(result.body.value);
     next = typeof result.body.nextLink === 'string' && result.body.nextLink !== '' ? result.body.nextLink : undefined;
   }
@@ -171,7 +171,7 @@ async function readContacts(client: ArmClient, subscriptionId: string, signal?: 
       const body = result.body;
       if (Array.isArray(body)) {
         if (pageCount === 1) return { body, source };
-        pages.push(...body);
+        for (const item of body) pages.push(item);
         break;
       }
       if (!isObject(body) || !Array.isArray(body.value)) {
@@ -179,7 +179,7 @@ async function readContacts(client: ArmClient, subscriptionId: string, signal?: 
       }
       const nextLink = typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
       if (pageCount === 1 && nextLink === undefined) return { body, source };
-      pages.push(...body.value);
+      for (const item of body.value) pages.push(item);
       next = nextLink;
     }
     return { body: { value: pages }, source };
@@ -263,7 +263,7 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
       const listedInGroup = new Set(subscriptions.map((item) => subscriptionIdOf(item)?.toLowerCase()));
       const missing = [...inGroup].filter((id) => !listedInGroup.has(id));
       const read = await mapWithConcurrency(missing, concurrency, (id) => readSubscription(client, id, signal));
-      subscriptions.push(...read.map((entry) => entry.item));
+      for (const entry of read) subscriptions.push(entry.item);
       read.forEach((entry, index) => {
         if (entry.error) securityContacts.set(missing[index] ?? '', entry.error);
       });

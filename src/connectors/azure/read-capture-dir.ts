@@ -1,15 +1,46 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readdirSync, statSync, constants } from 'node:fs';
 import { join, relative } from 'node:path';
 import { WardError } from '../../core/errors.js';
 import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
+import { INPUT_LIMITS, jsonNestingDepth } from '../../core/inventory/input-limits.js';
 import { parseJsonText } from './parse-json-file.js';
 
-function readBody(path: string, displayPath: string): CapturedBody {
-  let text: string;
+/**
+ * The text of a capture file: a regular file (never a FIFO or a device such as /dev/zero, which would hang or
+ * grow without bound) of at most `limit` bytes. Opened without blocking, checked on the open descriptor.
+ */
+function readCaptureFile(path: string, displayPath: string, limit: number): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new WardError('CAPTURE_INVALID', `cannot read the file: ${(error as Error).message}`, { location: { file: displayPath } });
+    throw new WardError('CAPTURE_INVALID', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { location: { file: displayPath } });
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) {
+      throw new WardError('CAPTURE_INVALID', 'not a regular file: capture files are plain files', { location: { file: displayPath }, hint: 'replace it with the response body as a file' });
+    }
+    if (info.size > limit) {
+      throw new WardError('CAPTURE_INVALID', `${info.size.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} for this file`, {
+        location: { file: displayPath },
+        hint: "Azure's answers are far smaller: is this the right file?",
+      });
+    }
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readBody(path: string, displayPath: string, kind: 'subscriptions' | 'contacts'): CapturedBody {
+  const text = readCaptureFile(path, displayPath, kind === 'subscriptions' ? INPUT_LIMITS.subscriptionsFileBytes : INPUT_LIMITS.contactsFileBytes);
+  const depth = jsonNestingDepth(text);
+  if (depth > INPUT_LIMITS.jsonDepth) {
+    const message = `nested ${depth.toLocaleString('en-US')} levels deep (limit ${INPUT_LIMITS.jsonDepth})`;
+    // one subscription's odd body makes that subscription an error; the list of subscriptions is needed whole
+    if (kind === 'contacts') return { body: null, source: displayPath, readError: { code: 'InputLimit', message: `${displayPath} is ${message}` } };
+    throw new WardError('CAPTURE_INVALID', message, { location: { file: displayPath } });
   }
   return { body: parseJsonText(text, displayPath), source: displayPath };
 }
@@ -35,7 +66,7 @@ export function readCaptureDir(directory: string, cwd = process.cwd()): Capture 
       hint: 'a capture holds the body of GET /subscriptions in subscriptions.json and one subscriptions/<id>/securityContacts.json per subscription',
     });
   }
-  const subscriptions = readBody(subscriptionsPath, display(subscriptionsPath));
+  const subscriptions = readBody(subscriptionsPath, display(subscriptionsPath), 'subscriptions');
   const securityContacts = new Map<string, CapturedBody>();
   const subscriptionsDir = join(directory, SUBSCRIPTIONS_DIR);
   if (existsSync(subscriptionsDir)) {
@@ -52,7 +83,7 @@ export function readCaptureDir(directory: string, cwd = process.cwd()): Capture 
           hint: 'keep one folder per subscription (ids are compared without case)',
         });
       }
-      securityContacts.set(key, readBody(contactsPath, display(contactsPath)));
+      securityContacts.set(key, readBody(contactsPath, display(contactsPath), 'contacts'));
     }
   }
   return { subscriptions, securityContacts };

@@ -7,11 +7,15 @@
  *   subscriptions.json                                    body of GET /subscriptions (pages merged into one {"value": [...]})
  *   subscriptions/<subscriptionId>/securityContacts.json  body of GET .../providers/Microsoft.Security/securityContacts
  */
+import type { ReadError } from '../model.js';
+
 export interface CapturedBody {
   /** The body as Azure returned it: `{"value": [...]}`, a bare array, or an ARM error `{"error": {...}}`. */
   readonly body: unknown;
   /** Where it came from, for messages: a file path or a URL. */
   readonly source: string;
+  /** Set when the body could not be taken in at all (past an input limit): the subscription is an `error`. */
+  readonly readError?: ReadError;
 }
 
 export interface Capture {

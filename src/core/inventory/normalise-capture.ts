@@ -9,6 +9,7 @@ import type {
   SecurityContactRecord,
 } from '../model.js';
 import type { Capture, CapturedBody, SecurityContactApiVersion } from './capture.js';
+import { INPUT_LIMITS, bodyValueProblem } from './input-limits.js';
 
 /**
  * Turns raw ARM bodies into inventory records. Pure: no files, no network.
@@ -224,14 +225,45 @@ function normaliseContact(item: unknown, index: number, connector: ConnectorReco
   return { ...record, ...notificationsOf(record) };
 }
 
+/** A subscription entry with a value past the limits: kept (by its id) as an error, its other fields not trusted. */
+function unreadableSubscription(item: unknown, index: number, source: string, problem: string): ConnectorRecord {
+  const id = isObject(item) ? item.subscriptionId : undefined;
+  if (typeof id !== 'string' || !SUBSCRIPTION_GUID.test(id)) {
+    throw invalid(source, `value[${index}].subscriptionId`, `a subscription entry needs a subscriptionId GUID (and ${problem})`);
+  }
+  const subscriptionId = id.toLowerCase();
+  return {
+    id: `/subscriptions/${subscriptionId}`,
+    name: null,
+    provider: 'azure',
+    subscriptionId,
+    tenantId: null,
+    state: null,
+    tags: {},
+    readError: { code: 'InvalidResponse', message: `the subscription's entry in ${source}: ${problem}` },
+  };
+}
+
 /** The contacts of one subscription, or why they could not be read. */
 export function normaliseContactsBody(
   captured: CapturedBody,
   connector: ConnectorRecord,
 ): { readonly contacts: SecurityContactRecord[] } | { readonly readError: ReadError } {
+  if (captured.readError) return { readError: captured.readError };
   const armError = armErrorOf(captured.body);
   if (armError) return { readError: explainReadError(armError) };
+  // one bad value makes this subscription an error; the others are judged
+  const problem = bodyValueProblem(captured.body);
+  if (problem) return { readError: { code: 'InvalidResponse', message: `${problem} in ${captured.source}` } };
   const { items, nextLink } = listItems(captured, 'security contacts');
+  if (items.length > INPUT_LIMITS.contactsPerSubscription) {
+    return {
+      readError: {
+        code: 'InputLimit',
+        message: `${items.length.toLocaleString('en-US')} security contacts in ${captured.source} (limit ${INPUT_LIMITS.contactsPerSubscription.toLocaleString('en-US')} per subscription)`,
+      },
+    };
+  }
   if (nextLink) {
     return {
       readError: {
@@ -241,6 +273,15 @@ export function normaliseContactsBody(
     };
   }
   const contacts = items.map((item, index) => normaliseContact(item, index, connector, captured.source));
+  const crowded = contacts.find((contact) => contact.emails.length > INPUT_LIMITS.addressesPerContact);
+  if (crowded) {
+    return {
+      readError: {
+        code: 'InputLimit',
+        message: `security contact ${crowded.name} holds ${crowded.emails.length.toLocaleString('en-US')} addresses (limit ${INPUT_LIMITS.addressesPerContact.toLocaleString('en-US')}) in ${captured.source}`,
+      },
+    };
+  }
   const seen = new Set<string>();
   for (const [index, contact] of contacts.entries()) {
     const key = contact.name.toLowerCase();
@@ -270,7 +311,15 @@ export function normaliseCapture(capture: Capture, options: NormaliseOptions = {
   const securityContacts: SecurityContactRecord[] = [];
   const seen = new Set<string>();
   items.forEach((item, index) => {
-    const connector = normaliseSubscription(item, index, capture.subscriptions.source);
+    // a NUL or an oversized value in one subscription's entry makes that subscription an error, not the scan
+    const problem = bodyValueProblem(item);
+    const connector = problem ? unreadableSubscription(item, index, capture.subscriptions.source, problem) : normaliseSubscription(item, index, capture.subscriptions.source);
+    if (connector.readError) {
+      if (seen.has(connector.id)) throw invalid(capture.subscriptions.source, `value[${index}].subscriptionId`, `subscription ${connector.subscriptionId} is listed twice`);
+      seen.add(connector.id);
+      connectors.push(connector);
+      return;
+    }
     if (seen.has(connector.id)) throw invalid(capture.subscriptions.source, `value[${index}].subscriptionId`, `subscription ${connector.subscriptionId} is listed twice`);
     seen.add(connector.id);
     const captured = bodies.get(connector.subscriptionId);
@@ -291,7 +340,7 @@ export function normaliseCapture(capture: Capture, options: NormaliseOptions = {
     if ('readError' in result) connectors.push({ ...connector, readError: result.readError });
     else {
       connectors.push(connector);
-      securityContacts.push(...result.contacts);
+      for (const contact of result.contacts) securityContacts.push(contact);
     }
   });
   return { connectors, securityContacts };
