@@ -299,3 +299,20 @@ test('validateQuery returns the document with its engine fragments and the root 
   assert.deepEqual(validated.rootFields, [{ rootField: 'connectors', typeName: 'Connector', responseKey: 'connectors' }]);
   assert.ok(validated.document.definitions.some((d) => d.kind === 'FragmentDefinition' && d.name.value === 'AssetFragment'));
 });
+
+test('a query nested 2,000 deep, too long or with too many tokens is refused in one line, never a RangeError', async () => {
+  const { validateQuery, QUERY_LIMITS } = await import('./execute-query.js');
+  const { parseWhere, MAX_WHERE_DEPTH } = await import('./where-parser.js');
+  const { inventoryStorageModel, typeModel } = await import('./inventory-schema.js');
+  const deep = `{ connectors(where: ${'{ NOT: '.repeat(2000)}{ name: "a" }${' }'.repeat(2000)}) { id } }`;
+  assert.throws(() => validateQuery(deep, 'deep.graphql'), /the query is nested 2,003 levels deep \(limit 128\)/);
+  assert.throws(() => validateQuery(`{ connectors { id } } # ${'x'.repeat(QUERY_LIMITS.characters)}`, 'long.graphql'), /characters long \(limit/);
+  assert.throws(() => validateQuery(`{ connectors { ${'id '.repeat(QUERY_LIMITS.tokens)} } }`, 'tokens.graphql'), /maximum number of tokens|tokens/i);
+  // nesting inside strings and comments does not count
+  assert.doesNotThrow(() => validateQuery(`# ${'{'.repeat(500)}\n{ connectors(where: { name: "${'['.repeat(500)}" }) { id } }`, 'strings.graphql'));
+  // a where value built from variables (no text to scan) is bounded by the parser itself
+  const model = inventoryStorageModel();
+  let where: Record<string, unknown> = { name: 'a' };
+  for (let i = 0; i < 5000; i++) where = { NOT: where };
+  assert.throws(() => parseWhere(where, typeModel(model, 'Connector'), model), new RegExp(`nested deeper than ${MAX_WHERE_DEPTH} levels`));
+});

@@ -101,10 +101,39 @@ function checkLiteralWheres(document: DocumentNode, source: string, model: Stora
  * Parses and validates a check against the inventory schema. Throws a WardError (QUERY_INVALID) naming the
  * source, line and column of the first problem.
  */
+/** Limits on a query's text: far above any real check, low enough that no parser or printer recursion overflows. */
+export const QUERY_LIMITS = { characters: 256 * 1024, nesting: 128, tokens: 50_000 } as const;
+
+/** The deepest nesting of `{`, `[` and `(` outside strings and comments (a linear scan, before any recursive parser). */
+function queryNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '#') {
+      while (index < text.length && text[index] !== '\n') index += 1;
+    } else if (char === '"') {
+      const block = text.startsWith('"""', index);
+      const end = block ? text.indexOf('"""', index + 3) : index;
+      if (block) index = end < 0 ? text.length : end + 2;
+      else for (index += 1; index < text.length && text[index] !== '"' && text[index] !== '\n'; index += 1) if (text[index] === '\\') index += 1;
+    } else if (char === '{' || char === '[' || char === '(') {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (char === '}' || char === ']' || char === ')') depth -= 1;
+  }
+  return deepest;
+}
+
 export function validateQuery(text: string, source = 'query'): ValidatedQuery {
+  const limit = (message: string): WardError =>
+    new WardError('QUERY_INVALID', message, { location: { file: source }, hint: 'checks are small: split the filter, or flatten nested AND/OR' });
+  if (text.length > QUERY_LIMITS.characters) throw limit(`the query is ${text.length.toLocaleString('en-US')} characters long (limit ${QUERY_LIMITS.characters.toLocaleString('en-US')})`);
+  const nesting = queryNesting(text);
+  if (nesting > QUERY_LIMITS.nesting) throw limit(`the query is nested ${nesting.toLocaleString('en-US')} levels deep (limit ${QUERY_LIMITS.nesting})`);
   let parsed: DocumentNode;
   try {
-    parsed = parse(text);
+    parsed = parse(text, { maxTokens: QUERY_LIMITS.tokens });
   } catch (error) {
     if (error instanceof GraphQLError) throw fromGraphQLError(error, source, 'the check is not valid GraphQL: look for a missing brace, colon or quote');
     throw error;

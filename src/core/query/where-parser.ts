@@ -57,15 +57,15 @@ function combine(kind: 'and' | 'or', filters: FilterTree[]): FilterTree | null {
   return { kind, filters };
 }
 
-function parseKey(key: string, value: unknown, type: TypeModel, model: StorageModel, path: string): FilterTree | null {
+function parseKey(key: string, value: unknown, type: TypeModel, model: StorageModel, path: string, depth: number): FilterTree | null {
   if (key === 'AND' || key === 'OR') {
     if (value === null) return null;
     if (!Array.isArray(value)) throw invalid(path, `${key} takes a list of ${type.whereType}`, `write ${key}: [{ … }, { … }]`);
-    const parts = value.map((item, index) => parseWhere(item, type, model, `${path}[${index}]`));
+    const parts = value.map((item, index) => parseWhere(item, type, model, `${path}[${index}]`, depth + 1));
     return combine(key === 'AND' ? 'and' : 'or', parts.filter((part): part is FilterTree => part !== null));
   }
   if (key === 'NOT') {
-    const inner = value === null ? null : parseWhere(value, type, model, path);
+    const inner = value === null ? null : parseWhere(value, type, model, path, depth + 1);
     return inner === null ? null : { kind: 'not', filter: inner };
   }
   const known = whereKeys(type).get(key);
@@ -84,7 +84,7 @@ function parseKey(key: string, value: unknown, type: TypeModel, model: StorageMo
       );
     }
     const target = model.types.get(field.target)!;
-    const inner = parseWhere(value, target, model, path);
+    const inner = parseWhere(value, target, model, path, depth + 1);
     return inner === null ? null : { kind: 'relation', field, quantifier, filter: inner };
   }
   const { field, entry } = known;
@@ -101,13 +101,17 @@ function parseKey(key: string, value: unknown, type: TypeModel, model: StorageMo
  * Parses one `<Type>Where` value. Returns null when it adds no condition (undefined, null, `{}` or only
  * empty pieces). `path` names the argument in error messages.
  */
-export function parseWhere(where: unknown, type: TypeModel, model: StorageModel, path = 'where'): FilterTree | null {
+/** How deeply filters may nest (AND, OR, NOT and relationship filters each add a level). */
+export const MAX_WHERE_DEPTH = 64;
+
+export function parseWhere(where: unknown, type: TypeModel, model: StorageModel, path = 'where', depth = 0): FilterTree | null {
   if (where === undefined || where === null) return null;
+  if (depth > MAX_WHERE_DEPTH) throw invalid(path, `the filter is nested deeper than ${MAX_WHERE_DEPTH} levels`, 'flatten nested AND/OR/NOT');
   if (!isObject(where)) throw invalid(path, `expected a ${type.whereType} object`, `write where: { … }`);
   const parts: FilterTree[] = [];
   for (const [key, value] of Object.entries(where)) {
     if (value === undefined) continue;
-    const part = parseKey(key, value, type, model, `${path}.${key}`);
+    const part = parseKey(key, value, type, model, `${path}.${key}`, depth);
     if (part !== null) parts.push(part);
   }
   return combine('and', parts);
