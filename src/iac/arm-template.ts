@@ -1,13 +1,13 @@
 import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { judgeContactAddresses } from './contact-verdict.js';
-import { landingZoneMessage, legacyContactNameNote, OBSOLETE_CONTACT_API_VERSION, obsoleteApiVersionNote } from './contact-notes.js';
-import { IAC_CONTROL } from './iac-control.js';
-import type { IacFinding, IacFormatName, IacInputError, IacScanResult, IacWarning } from './iac-finding.js';
+import { landingZoneMessage } from './contact-notes.js';
+import { contactResource, type IacContactResource } from './contact-resource.js';
+import type { IacExtraction, IacFormatName, IacInputError, IacWarning } from './iac-finding.js';
 import { knownValue, unknownValue, withSource, type ResolvedValue } from './resolved-value.js';
+import { resolveTree } from './resolve-tree.js';
 import { LineIndex, type SourcePosition } from './source-position.js';
 
 /**
- * Evaluates an ARM template (JSON with comments) for security contacts, pure over its text. Handles every
+ * Reads an ARM template (JSON with comments) for security contacts, pure over its text. Handles every
  * api-version shape, nested deployments with inline templates (outer and inner expression scope),
  * `[parameters('x')]` from parameter files or defaultValue, and `[variables('x')]`.
  */
@@ -15,23 +15,17 @@ export const CONTACT_TYPE = 'Microsoft.Security/securityContacts';
 const ALIAS_TYPE = 'Microsoft.Subscription/aliases';
 const DEPLOYMENT_TYPE = 'Microsoft.Resources/deployments';
 
-const ADDRESS_FIELD_BY_API_VERSION: Readonly<Record<string, 'email' | 'emails'>> = {
-  '2017-08-01-preview': 'email',
-  '2020-01-01-preview': 'emails',
-  '2023-12-01-preview': 'emails',
-};
-
 /** A value given for a template parameter outside the template (a parameters file). */
 export type ArmParameterValue = { readonly value: unknown; readonly source: string } | { readonly reference: true; readonly source: string };
 
-/** Where a finding sits in the template's structure; lets Bicep map it back to its source. */
+/** Where a resource sits in the template's structure; lets Bicep map it back to its source. */
 export interface ArmSite {
   readonly kind: 'contact' | 'alias';
   /** Names of the enclosing nested deployments, outermost first. */
   readonly deployments: readonly string[];
   /** 0-based order among resources of the same kind in the same (nested) template. */
   readonly ordinal: number;
-  /** The address field when it is present in the template. */
+  /** A property of the resource's `properties` (`emails`), when the position asked for is that property's. */
   readonly field?: string;
 }
 
@@ -44,9 +38,9 @@ export interface ArmTemplateInput {
   readonly locate?: (site: ArmSite, position: SourcePosition) => SourcePosition | undefined;
 }
 
-export type ArmTemplateResult = IacScanResult & { readonly isTemplate: boolean };
+export type ArmTemplateResult = IacExtraction & { readonly isTemplate: boolean };
 
-export function evaluateArmTemplate(input: ArmTemplateInput): ArmTemplateResult {
+export function extractArmTemplate(input: ArmTemplateInput): ArmTemplateResult {
   const parseErrors: ParseError[] = [];
   const root = parseTree(input.text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const lines = new LineIndex(input.text);
@@ -59,9 +53,9 @@ export function evaluateArmTemplate(input: ArmTemplateInput): ArmTemplateResult 
       column: at.column,
       message: `JSON syntax error: ${first ? describeParseError(printParseErrorCode(first.error)) : 'empty document'}`,
     };
-    return { findings: [], warnings: [], errors: [error], filesScanned: 1, isTemplate: true };
+    return { resources: [], warnings: [], errors: [error], filesScanned: 1, isTemplate: true };
   }
-  if (!isArmTemplate(root)) return { findings: [], warnings: [], errors: [], filesScanned: 0, isTemplate: false };
+  if (!isArmTemplate(root)) return { resources: [], warnings: [], errors: [], filesScanned: 0, isTemplate: false };
   const walker = new TemplateWalker(input, lines);
   walker.walkTemplate(root, scopeOf(root, input.parameterValues ?? new Map(), undefined), []);
   const warnings: IacWarning[] = [];
@@ -70,7 +64,7 @@ export function evaluateArmTemplate(input: ArmTemplateInput): ArmTemplateResult 
       warnings.push({ file: input.file, ...alias.at, resource: alias.resource, kind: 'landing-zone-without-contact', message: landingZoneMessage(alias.resource) });
     }
   }
-  return { findings: walker.findings, warnings, errors: [], filesScanned: 1, isTemplate: true };
+  return { resources: walker.resources, warnings, errors: walker.errors, filesScanned: 1, isTemplate: true };
 }
 
 /** `$schema` naming a deployment template, or a `resources` array/map of typed, versioned resources. */
@@ -102,7 +96,8 @@ function scopeOf(template: Node, values: ReadonlyMap<string, ArmParameterValue>,
 }
 
 class TemplateWalker {
-  readonly findings: IacFinding[] = [];
+  readonly resources: IacContactResource[] = [];
+  readonly errors: IacInputError[] = [];
   readonly aliases: Array<{ resource: string; at: SourcePosition }> = [];
   contactCount = 0;
 
@@ -129,7 +124,9 @@ class TemplateWalker {
     const prefix = deployments.map((deployment) => `${DEPLOYMENT_TYPE} '${deployment}' > `).join('');
     if (equalsIgnoreCase(type, CONTACT_TYPE)) {
       this.contactCount++;
-      this.findings.push(this.judgeContact(resource, `${prefix}${CONTACT_TYPE} '${displayName}'`, name, typeAt, scope, { kind: 'contact', deployments, ordinal: ordinals.contact++ }));
+      const read = this.readContact(resource, `${prefix}${CONTACT_TYPE} '${displayName}'`, name, typeAt, scope, { kind: 'contact', deployments, ordinal: ordinals.contact++ });
+      if ('error' in read) this.errors.push(read.error);
+      else this.resources.push(read);
     } else if (equalsIgnoreCase(type, ALIAS_TYPE)) {
       const site: ArmSite = { kind: 'alias', deployments, ordinal: ordinals.alias++ };
       this.aliases.push({ resource: `${prefix}${ALIAS_TYPE} '${displayName}'`, at: this.input.locate?.(site, typeAt) ?? typeAt });
@@ -161,45 +158,35 @@ class TemplateWalker {
     return values;
   }
 
-  private judgeContact(resource: Node, label: string, name: ResolvedValue, typeAt: SourcePosition, scope: ExpressionScope, site: ArmSite): IacFinding {
+  private readContact(resource: Node, label: string, name: ResolvedValue, typeAt: SourcePosition, scope: ExpressionScope, site: ArmSite): IacContactResource | { error: IacInputError } {
     const apiVersionNode = property(resource, 'apiVersion');
     const apiVersion = typeof apiVersionNode?.value === 'string' ? apiVersionNode.value : '';
-    const notes: string[] = [];
+    const at = (position: SourcePosition, field?: string): SourcePosition => this.input.locate?.(field === undefined ? site : { ...site, field }, position) ?? position;
     const propertiesNode = property(resource, 'properties');
-    const properties = resolveNode(propertiesNode, scope);
-    const fields = properties.known && properties.value !== null && typeof properties.value === 'object' ? (properties.value as Record<string, unknown>) : {};
-    const known = ADDRESS_FIELD_BY_API_VERSION[apiVersion];
-    const field = known ?? ('emails' in fields ? 'emails' : 'email' in fields ? 'email' : 'emails');
-    if (known === undefined) notes.push(`api-version ${apiVersion || '(none)'} is not one of 2017-08-01-preview, 2020-01-01-preview, 2023-12-01-preview; judged on \`${field}\``);
-    if (apiVersion === OBSOLETE_CONTACT_API_VERSION) notes.push(obsoleteApiVersionNote(apiVersion));
-    const other = field === 'email' ? 'emails' : 'email';
-    if (!(field in fields) && other in fields) notes.push(`\`properties.${other}\` is not read by api-version ${apiVersion}; it reads \`${field}\``);
-    if (name.known && typeof name.value === 'string' && name.value.toLowerCase() !== 'default') notes.push(legacyContactNameNote(name.value));
+    const properties = resolveTree(propertiesNode ? getNodeValue(propertiesNode) : {}, (text) => resolveString(text, scope, new Set()), 'properties');
+    if (properties.value !== undefined && (properties.value === null || typeof properties.value !== 'object' || Array.isArray(properties.value))) {
+      const where = at(propertiesNode?.parent ? this.lines.positionAt(propertiesNode.parent.offset) : typeAt);
+      return { error: { file: this.input.file, line: where.line, column: where.column, message: `${label}: \`properties\` must be an object` } };
+    }
+    const positions = new Map<string, SourcePosition>();
+    const nameNode = property(resource, 'name');
+    if (nameNode?.parent) positions.set('name', at(this.lines.positionAt(nameNode.parent.offset)));
+    if (propertiesNode?.parent) positions.set('properties', at(this.lines.positionAt(propertiesNode.parent.offset)));
+    for (const [key, node] of objectEntries(propertiesNode)) if (node.parent) positions.set(`properties.${key}`, at(this.lines.positionAt(node.parent.offset), key));
     const condition = property(resource, 'condition');
-    if (condition !== undefined && getNodeValue(condition) !== true) notes.push(`deployed only when its condition ${JSON.stringify(getNodeValue(condition))} holds`);
-
-    let value: ResolvedValue | undefined;
-    let fieldNode: Node | undefined;
-    if (!properties.known) value = unknownValue(`properties: ${properties.reason}`);
-    else if (propertiesNode?.type === 'object') {
-      fieldNode = property(propertiesNode, field);
-      value = fieldNode === undefined ? undefined : resolveNode(fieldNode, scope);
-    } else if (field in fields) value = withSource(knownValue(fields[field]), properties.source ?? 'properties');
-    const verdict = judgeContactAddresses(`properties.${field}`, value);
-    const own = fieldNode?.parent ? this.lines.positionAt(fieldNode.parent.offset) : typeAt;
-    const at = this.input.locate?.(fieldNode ? { ...site, field } : site, own) ?? own;
-    return {
+    const notesAfter = condition !== undefined && getNodeValue(condition) !== true ? [`deployed only when its condition ${JSON.stringify(getNodeValue(condition))} holds`] : [];
+    return contactResource({
       file: this.input.file,
-      line: at.line,
-      column: at.column,
+      at: at(typeAt),
       resource: label,
-      controlId: IAC_CONTROL.id,
-      status: verdict.status,
-      message: verdict.message,
-      severity: IAC_CONTROL.severity,
-      notes,
       format: this.input.format ?? 'arm',
-    };
+      spelling: 'arm',
+      apiVersion: { value: apiVersion },
+      name: !name.known ? { unresolved: name.reason } : typeof name.value === 'string' ? { value: name.value } : { unresolved: '`name` is not a string' },
+      properties,
+      positions,
+      notesAfter,
+    });
   }
 }
 

@@ -3,8 +3,8 @@ import type { SourcePosition } from './source-position.js';
 
 /**
  * Maps positions in a compiled Bicep template back to the .bicep source: the n-th contact (or alias)
- * resource of the compiled template is the n-th such `resource` declaration of the source, and its
- * `email`/`emails` property is looked up inside that declaration. Resources from modules map to the
+ * resource of the compiled template is the n-th such `resource` declaration of the source, and a property
+ * (`emails:`, `notificationsByRole:`) is looked up inside that declaration. Resources from modules map to the
  * `module` declaration that brings them in.
  */
 interface Declaration {

@@ -10,6 +10,8 @@ export interface HclBlockLines {
   readonly header: SourcePosition;
   /** Top-level attributes of the block (name -> first position). */
   readonly attributes: ReadonlyMap<string, SourcePosition>;
+  /** The line of the block's closing `}`. */
+  readonly lastLine: number;
 }
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_-]*';
@@ -28,11 +30,8 @@ export function findHclBlocks(text: string, keyword: string, firstLabel: string)
   for (const match of text.matchAll(header)) {
     const start = match.index ?? 0;
     const lineNumber = lineOf(lineStarts, start);
-    blocks.push({
-      name: match[2] ?? '',
-      header: { line: lineNumber, column: (match[1]?.length ?? 0) + 1 },
-      attributes: scanAttributes(lines, lineNumber - 1, start + match[0].length - (lineStarts[lineNumber - 1] ?? 0)),
-    });
+    const scanned = scanAttributes(lines, lineNumber - 1, start + match[0].length - (lineStarts[lineNumber - 1] ?? 0));
+    blocks.push({ name: match[2] ?? '', header: { line: lineNumber, column: (match[1]?.length ?? 0) + 1 }, ...scanned });
   }
   return blocks;
 }
@@ -43,10 +42,25 @@ function lineOf(lineStarts: readonly number[], offset: number): number {
   return line + 1;
 }
 
+/**
+ * The first line in `fromLine..toLine` (1-based, inclusive) that starts with `key =` or `key:` (bare or quoted):
+ * where a nested object key such as `emails` inside `body = { properties = { … } }` is written.
+ */
+export function findNestedKey(text: string, fromLine: number, toLine: number, key: string): SourcePosition | undefined {
+  const lines = text.split('\n');
+  const pattern = new RegExp(`^([ \\t]*(?:[{,][ \\t]*)?)"?${escapeRegExp(key)}"?[ \\t]*[=:](?!=)`);
+  for (let index = Math.max(0, fromLine - 1); index < Math.min(lines.length, toLine); index++) {
+    const match = pattern.exec(lines[index] ?? '');
+    if (match) return { line: index + 1, column: (match[1]?.length ?? 0) + 1 };
+  }
+  return undefined;
+}
+
 /** Walks from just after the block's `{` to its matching `}`, recording attributes at depth 1. */
-function scanAttributes(lines: readonly string[], firstLine: number, firstColumn: number): Map<string, SourcePosition> {
+function scanAttributes(lines: readonly string[], firstLine: number, firstColumn: number): { attributes: Map<string, SourcePosition>; lastLine: number } {
   const attributes = new Map<string, SourcePosition>();
   let depth = 1;
+  let lastLine = lines.length;
   let heredoc: string | undefined;
   let inBlockComment = false;
   for (let index = firstLine; index < lines.length && depth > 0; index++) {
@@ -91,11 +105,14 @@ function scanAttributes(lines: readonly string[], firstLine: number, firstColumn
       } else if (char === '{') depth++;
       else if (char === '}') {
         depth--;
-        if (depth === 0) break;
+        if (depth === 0) {
+          lastLine = index + 1;
+          break;
+        }
       }
     }
   }
-  return attributes;
+  return { attributes, lastLine };
 }
 
 function escapeRegExp(text: string): string {

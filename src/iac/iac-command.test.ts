@@ -28,13 +28,14 @@ describe('ward iac', () => {
   const scratch = mkdtemp(path.join(tmpdir(), 'ward-iac-cli-'));
   after(async () => rm(await scratch, { recursive: true, force: true }));
 
-  it('exits 0 when every contact passes, and prints a table without colour off a terminal', async () => {
+  it('exits 0 when every contact passes every shipped control, and prints a table without colour off a terminal', async () => {
     const run = await ward(['arm/comments.json', 'terraform/locals/main.tf', '--fail-on', 'none']);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^STATUS/);
-    const clean = await ward(['arm/comments.json']);
-    assert.equal(clean.code, 0);
+    const clean = await ward(['azapi/passing']);
+    assert.equal(clean.code, 0, clean.stdout);
     assert.doesNotMatch(clean.stdout, /\u001b\[/);
+    assert.match(clean.stdout, /^PASS +azapi\/passing\/main\.tf:9 +azapi_resource\.contact +azure-defender-security-contact-email /m);
   });
 
   it('colours on a terminal unless NO_COLOR is set', async () => {
@@ -42,26 +43,32 @@ describe('ward iac', () => {
     assert.doesNotMatch((await ward(['arm/comments.json'], { NO_COLOR: '1' }, true)).stdout, /\u001b\[/);
   });
 
-  it('exits 1 on a failure and writes the documented JSON', async () => {
+  it('exits 1 on a failure and writes the documented JSON: a finding per (resource, shipped control)', async () => {
     const run = await ward(['arm/contacts-2020.json', '--format', 'json']);
     assert.equal(run.code, 1);
-    const document = JSON.parse(run.stdout) as { findings: Array<Record<string, unknown>>; summary: Record<string, number> };
-    assert.deepEqual(document.findings[0], {
+    const document = JSON.parse(run.stdout) as { controls: Array<{ id: string }>; findings: Array<Record<string, unknown>>; summary: Record<string, number> };
+    const email = document.findings.find((finding) => finding.controlId === 'azure-defender-security-contact-email');
+    const { message, ...rest } = email ?? {};
+    assert.deepEqual(rest, {
       file: 'arm/contacts-2020.json',
       line: 10,
       column: 9,
       resource: "Microsoft.Security/securityContacts 'default'",
+      resourceLine: 6,
       controlId: 'azure-defender-security-contact-email',
       status: 'fail',
-      message: '`properties.emails` is empty: no security contact address is set',
       severity: 'low',
     });
-    assert.equal(document.summary.fail, 1);
+    assert.match(String(message), /^`properties\.emails` is empty: no security contact address is set \(check: Azure connectors without security contact additional email addresses: matched .*\)$/);
+    assert.deepEqual(document.findings.map((finding) => finding.controlId), document.controls.map((control) => control.id));
+    assert.equal(document.summary.resources, 1);
+    assert.equal(document.summary.findings, document.controls.length);
+    assert.ok((document.summary.fail ?? 0) >= 1);
   });
 
   it('treats unknown as a failure only with --fail-on unknown', async () => {
-    assert.equal((await ward(['terraform/unknown'])).code, 0);
-    assert.equal((await ward(['terraform/unknown', '--fail-on', 'unknown'])).code, 1);
+    assert.equal((await ward(['azapi/unknown-body'])).code, 0);
+    assert.equal((await ward(['azapi/unknown-body', '--fail-on', 'unknown'])).code, 1);
     assert.equal((await ward(['arm/contacts-2020.json', '--fail-on', 'none'])).code, 0);
   });
 

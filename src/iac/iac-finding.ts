@@ -1,11 +1,12 @@
+import type { Control, Severity } from '../core/model.js';
+import type { IacContactResource } from './contact-resource.js';
+
 /**
- * What `ward iac` reports: one finding per security-contact resource found in code, warnings for
- * configurations that create subscriptions without a contact, and input errors for files it could
- * not read. Plain data; every report format renders this and nothing else.
+ * What `ward iac` reports: one finding per (security-contact resource found in code, control), warnings for
+ * configurations that create subscriptions without a contact, and input errors for files it could not read.
+ * Plain data; every report format renders this and nothing else.
  */
 export type IacStatus = 'pass' | 'fail' | 'unknown';
-
-export type IacSeverity = 'low' | 'medium' | 'high';
 
 /** The source formats `ward iac` reads (the keys of the format registry). */
 export type IacFormatName = 'terraform' | 'terraformPlan' | 'arm' | 'bicep';
@@ -13,16 +14,18 @@ export type IacFormatName = 'terraform' | 'terraformPlan' | 'arm' | 'bicep';
 export interface IacFinding {
   /** Path relative to the working directory, `/`-separated. */
   readonly file: string;
-  /** 1-based line of the address attribute, or of the resource when the attribute is absent. */
+  /** 1-based line of the property the control reads (the unresolved one, for unknown), or of the resource when it is absent. */
   readonly line: number;
   readonly column?: number;
   /** The resource as the source names it: `azurerm_security_center_contact.main`, `Microsoft.Security/securityContacts 'default'`. */
   readonly resource: string;
+  /** The line the resource is declared on: with `file` and `resource`, what identifies it across its findings. */
+  readonly resourceLine: number;
   readonly controlId: string;
   readonly status: IacStatus;
   readonly message: string;
-  readonly severity?: IacSeverity;
-  /** Advice that does not change the verdict (obsolete api-version, legacy names). */
+  readonly severity?: Severity;
+  /** Advice that does not change the verdict (obsolete api-version, legacy names): the same on every finding of a resource. */
   readonly notes?: readonly string[];
   readonly format?: IacFormatName;
 }
@@ -46,17 +49,30 @@ export interface IacInputError {
   readonly message: string;
 }
 
-export interface IacScanResult {
-  readonly findings: readonly IacFinding[];
+/** What the formats read from code, before any control judges it. */
+export interface IacExtraction {
+  readonly resources: readonly IacContactResource[];
   readonly warnings: readonly IacWarning[];
   readonly errors: readonly IacInputError[];
   /** Files read as Terraform, plan JSON, ARM or Bicep (JSON files that are neither are not counted). */
   readonly filesScanned: number;
 }
 
+export interface IacScanResult {
+  readonly findings: readonly IacFinding[];
+  readonly warnings: readonly IacWarning[];
+  readonly errors: readonly IacInputError[];
+  readonly filesScanned: number;
+  /** The controls every resource was judged against (their metadata is what reports show). */
+  readonly controls: readonly Control[];
+}
+
 export interface IacSummary {
   readonly files: number;
+  /** Security-contact resources judged. */
   readonly resources: number;
+  /** Findings: one per (resource, control). */
+  readonly findings: number;
   readonly pass: number;
   readonly fail: number;
   readonly unknown: number;
@@ -64,11 +80,17 @@ export interface IacSummary {
   readonly errors: number;
 }
 
-export function summarizeIacScan(result: IacScanResult): IacSummary {
+/** The identity of the resource a finding is about. */
+export function resourceKey(finding: Pick<IacFinding, 'file' | 'resourceLine' | 'resource'>): string {
+  return `${finding.file}\u0000${finding.resourceLine}\u0000${finding.resource}`;
+}
+
+export function summarizeIacScan(result: Pick<IacScanResult, 'findings' | 'warnings' | 'errors' | 'filesScanned'>): IacSummary {
   const count = (status: IacStatus): number => result.findings.filter((finding) => finding.status === status).length;
   return {
     files: result.filesScanned,
-    resources: result.findings.length,
+    resources: new Set(result.findings.map(resourceKey)).size,
+    findings: result.findings.length,
     pass: count('pass'),
     fail: count('fail'),
     unknown: count('unknown'),
@@ -77,12 +99,12 @@ export function summarizeIacScan(result: IacScanResult): IacSummary {
   };
 }
 
-export const EMPTY_IAC_RESULT: IacScanResult = { findings: [], warnings: [], errors: [], filesScanned: 0 };
+export const EMPTY_IAC_EXTRACTION: IacExtraction = { resources: [], warnings: [], errors: [], filesScanned: 0 };
 
-/** Concatenates partial results (one per file or module) in order. */
-export function mergeIacResults(parts: readonly IacScanResult[]): IacScanResult {
+/** Concatenates partial extractions (one per file or module) in order. */
+export function mergeIacExtractions(parts: readonly IacExtraction[]): IacExtraction {
   return {
-    findings: parts.flatMap((part) => part.findings),
+    resources: parts.flatMap((part) => part.resources),
     warnings: parts.flatMap((part) => part.warnings),
     errors: parts.flatMap((part) => part.errors),
     filesScanned: parts.reduce((sum, part) => sum + part.filesScanned, 0),

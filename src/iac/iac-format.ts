@@ -1,4 +1,5 @@
-import type { IacFormatName, IacScanResult } from './iac-finding.js';
+import type { Control } from '../core/model.js';
+import type { IacExtraction, IacFormatName } from './iac-finding.js';
 
 /** A file handed to a format: where it is and its text (read once by the scanner). */
 export interface IacSourceFile {
@@ -35,12 +36,15 @@ export interface IacScanContext {
   readonly options: IacScanOptions;
   /** Per-scan cache for inputs shared by many files (var files, parameter files). */
   readonly cache: Map<string, unknown>;
+  /** The controls to judge every resource against; default: the controls that ship with ward (as `ward scan`). */
+  readonly controls?: readonly Control[];
 }
 
 /**
  * One source format. The scanner offers each file to the formats in registry order; the first whose
- * `matchesPath` (and `matchesText`, when defined) accepts it reads it. Files of one group are evaluated
- * together: a Terraform module is its directory, every other format reads one file at a time.
+ * `matchesPath` (and `matchesText`, when defined) accepts it reads it. Files of one group are read
+ * together: a Terraform module is its directory, every other format reads one file at a time. A format
+ * only extracts security-contact resources (and landing-zone warnings); the controls judge them afterwards.
  */
 export interface IacFormat {
   readonly name: IacFormatName;
@@ -48,5 +52,5 @@ export interface IacFormat {
   matchesPath(path: string): boolean;
   matchesText?(text: string): boolean;
   readonly grouping: 'directory' | 'file';
-  evaluate(files: readonly IacSourceFile[], context: IacScanContext): Promise<IacScanResult>;
+  extract(files: readonly IacSourceFile[], context: IacScanContext): Promise<IacExtraction>;
 }

@@ -1,17 +1,44 @@
 import path from 'node:path';
+import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
+import { loadControls } from '../scan/load-controls.js';
 import { IAC_FORMATS } from './formats/index.js';
-import type { IacFormatName, IacInputError, IacScanResult } from './iac-finding.js';
-import { mergeIacResults } from './iac-finding.js';
+import type { IacExtraction, IacFinding, IacFormatName, IacInputError, IacScanResult } from './iac-finding.js';
+import { mergeIacExtractions } from './iac-finding.js';
 import type { IacFormat, IacScanContext, IacSourceFile } from './iac-format.js';
+import { judgeIacResources, type JudgeOptions } from './judge-iac-resources.js';
 
 const READ_CONCURRENCY = 32;
 
+export interface ScanIacOptions extends Pick<JudgeOptions, 'evaluate'> {
+  readonly formats?: Readonly<Record<string, IacFormat>>;
+}
+
 /**
- * Runs every format over `files` (absolute paths, as walked). Each file goes to the first format whose
- * path test (and content test, for formats sharing `.json`) accepts it; JSON that is neither a plan nor
- * a template is skipped silently. Results come back sorted by file and line.
+ * Reads `files` (absolute paths, as walked) with every format, then judges all the security-contact
+ * resources found against every control (`context.controls`, or the controls that ship with ward) in one
+ * engine run. Each file goes to the first format whose path test (and content test, for formats sharing
+ * `.json`) accepts it; JSON that is neither a plan nor a template is skipped silently. Results come back
+ * sorted by file, resource and control.
  */
-export async function scanIac(files: readonly string[], context: IacScanContext, formats: Readonly<Record<string, IacFormat>> = IAC_FORMATS): Promise<IacScanResult> {
+export async function scanIac(files: readonly string[], context: IacScanContext, options: ScanIacOptions = {}): Promise<IacScanResult> {
+  const controls = context.controls ?? loadControls(BUILTIN_CONTROLS_DIR);
+  const extracted = await extractIac(files, context, options.formats ?? IAC_FORMATS);
+  const judged = await judgeIacResources(extracted.resources, controls, {
+    ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+    displayPath: (file) => context.host.displayPath(file),
+  });
+  const order = new Map(controls.map((control, index) => [control.id, index]));
+  return {
+    findings: [...judged.findings].sort((a, b) => byResource(a, b) || (order.get(a.controlId) ?? 0) - (order.get(b.controlId) ?? 0)),
+    warnings: [...extracted.warnings].sort(byPosition),
+    errors: [...extracted.errors, ...judged.errors].sort(byPosition),
+    filesScanned: extracted.filesScanned,
+    controls,
+  };
+}
+
+/** Every format over `files`: the resources, warnings and input errors, before any control judges them. */
+export async function extractIac(files: readonly string[], context: IacScanContext, formats: Readonly<Record<string, IacFormat>> = IAC_FORMATS): Promise<IacExtraction> {
   const registry = Object.values(formats);
   const direct = new Map<IacFormat, string[]>();
   const sniffed: string[] = [];
@@ -21,7 +48,7 @@ export async function scanIac(files: readonly string[], context: IacScanContext,
     if (candidates.length === 1 && only && !only.matchesText) pushTo(direct, only, file);
     else if (candidates.length > 0) sniffed.push(file);
   }
-  const parts: IacScanResult[] = [];
+  const parts: IacExtraction[] = [];
   const readErrors: IacInputError[] = [];
   const read = async (batch: readonly string[]): Promise<IacSourceFile[]> => {
     const loaded = await mapLimited(batch, READ_CONCURRENCY, async (file) => {
@@ -40,10 +67,10 @@ export async function scanIac(files: readonly string[], context: IacScanContext,
     const paths = direct.get(format);
     if (!paths || paths.length === 0) continue;
     if (format.grouping === 'file') {
-      for (let start = 0; start < paths.length; start += READ_CONCURRENCY) parts.push(await format.evaluate(await read(paths.slice(start, start + READ_CONCURRENCY)), context));
+      for (let start = 0; start < paths.length; start += READ_CONCURRENCY) parts.push(await format.extract(await read(paths.slice(start, start + READ_CONCURRENCY)), context));
       continue;
     }
-    for (const group of groupByDirectory(paths)) parts.push(await format.evaluate(await read(group), context));
+    for (const group of groupByDirectory(paths)) parts.push(await format.extract(await read(group), context));
   }
   for (let start = 0; start < sniffed.length; start += READ_CONCURRENCY) {
     const byFormat = new Map<IacFormat, IacSourceFile[]>();
@@ -51,15 +78,10 @@ export async function scanIac(files: readonly string[], context: IacScanContext,
       const format = registry.find((candidate) => candidate.matchesPath(file.path) && (!candidate.matchesText || candidate.matchesText(file.text)));
       if (format) pushTo(byFormat, format, file);
     }
-    for (const [format, batch] of byFormat) parts.push(await format.evaluate(batch, context));
+    for (const [format, batch] of byFormat) parts.push(await format.extract(batch, context));
   }
-  const merged = mergeIacResults(parts);
-  return {
-    findings: [...merged.findings].sort(byPosition),
-    warnings: [...merged.warnings].sort(byPosition),
-    errors: [...readErrors, ...merged.errors].sort(byPosition),
-    filesScanned: merged.filesScanned,
-  };
+  const merged = mergeIacExtractions(parts);
+  return { ...merged, resources: [...merged.resources].sort((a, b) => byPosition(a, b) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0)), errors: [...readErrors, ...merged.errors] };
 }
 
 /** Which format would read each path by name alone (the CLI uses it to fail fast on Bicep). */
@@ -82,6 +104,12 @@ function groupByDirectory(paths: readonly string[]): string[][] {
 }
 
 type Positioned = { readonly file: string; readonly line?: number; readonly column?: number };
+
+/** A resource's findings stay together: by file, resource line and name, then the finding's own line. */
+function byResource(a: IacFinding, b: IacFinding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.resourceLine - b.resourceLine || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0);
+}
 
 function byPosition(a: Positioned, b: Positioned): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

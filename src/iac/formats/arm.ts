@@ -1,6 +1,6 @@
 import { loadArmParameterFiles } from '../arm-parameter-files.js';
-import { evaluateArmTemplate } from '../arm-template.js';
-import { mergeIacResults, type IacScanResult } from '../iac-finding.js';
+import { extractArmTemplate } from '../arm-template.js';
+import { mergeIacExtractions, type IacExtraction } from '../iac-finding.js';
 import type { IacFormat, IacScanContext, IacSourceFile } from '../iac-format.js';
 import { isJsonCandidate } from './terraform-plan.js';
 
@@ -15,10 +15,10 @@ export const arm: IacFormat = {
   grouping: 'file',
   matchesPath: isJsonCandidate,
   matchesText: looksLikeArmTemplate,
-  evaluate: evaluateArmFiles,
+  extract: extractArmFiles,
 };
 
-async function evaluateArmFiles(files: readonly IacSourceFile[], context: IacScanContext): Promise<IacScanResult> {
+async function extractArmFiles(files: readonly IacSourceFile[], context: IacScanContext): Promise<IacExtraction> {
   const parameterValues = await loadArmParameterFiles(context);
-  return mergeIacResults(files.map((file) => evaluateArmTemplate({ file: file.displayPath, text: file.text, parameterValues, format: 'arm' })));
+  return mergeIacExtractions(files.map((file) => extractArmTemplate({ file: file.displayPath, text: file.text, parameterValues, format: 'arm' })));
 }

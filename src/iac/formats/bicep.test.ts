@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { findBicepCompiler } from '../bicep-compiler.js';
-import { FIXTURES, scanFixtures, verdicts } from '../scan-fixtures.js';
+import { closeFixtureStore, FIXTURES, scanFixtures, verdicts } from '../scan-fixtures.js';
 
 describe('bicep format', () => {
+  after(closeFixtureStore);
+
   it('compiles with the bicep found on PATH and maps findings back to the .bicep lines', async () => {
     const compiler = await findBicepCompiler({ PATH: path.join(FIXTURES, 'bicep', 'bin') });
     assert.ok(compiler, 'the fake compiler is found on PATH');

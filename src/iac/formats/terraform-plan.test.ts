@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { findingFor, scanFixtures, verdicts } from '../scan-fixtures.js';
-import { evaluateTerraformPlan } from './terraform-plan.js';
+import { after, describe, it } from 'node:test';
+import { closeFixtureStore, findingFor, scanFixtures, verdicts } from '../scan-fixtures.js';
+import { extractTerraformPlan } from './terraform-plan.js';
 
 describe('terraformPlan format', () => {
+  after(closeFixtureStore);
+
   it('judges known values, after_unknown and child modules, and ignores deletions', async () => {
     const result = await scanFixtures(['plan/plan.json']);
     assert.deepEqual(verdicts(result), [
@@ -15,14 +17,14 @@ describe('terraformPlan format', () => {
     assert.ok(findingFor(result, 'module.platform.azurerm_security_center_contact.legacy').notes?.some((note) => /named `default1`/.test(note)));
   });
 
-  it('treats an address absent from planned_values as unknown, not missing', () => {
+  it('treats an address absent from planned_values as unknown, not missing', async () => {
     const text = JSON.stringify({
       format_version: '1.2',
       terraform_version: '1.9.8',
       planned_values: { root_module: { resources: [{ address: 'azurerm_security_center_contact.x', mode: 'managed', type: 'azurerm_security_center_contact', name: 'x', values: { name: 'default' } }] } },
     });
-    const result = evaluateTerraformPlan({ path: '/p.json', displayPath: 'p.json', text });
-    assert.equal(result.findings[0]?.status, 'unknown');
+    const { resources } = await extractTerraformPlan({ path: '/p.json', displayPath: 'p.json', text });
+    assert.deepEqual(resources[0]?.unresolved.find((entry) => entry.path === 'properties.email'), { path: 'properties.email', reason: 'it is absent from planned_values, so known only after apply' });
   });
 
   it('warns when a plan creates a subscription and no contact', async () => {

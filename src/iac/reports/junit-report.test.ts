@@ -12,14 +12,14 @@ describe('junitReport', () => {
   const parsed = convert(xml, { format: 'object' }) as Json;
   const suites = list(parsed.testsuites.testsuite);
 
-  it('parses back: a testsuite per file with counts', () => {
-    assert.equal(parsed.testsuites['@tests'], '5');
-    assert.equal(parsed.testsuites['@failures'], '1');
+  it('parses back: a testsuite per file with counts, a testcase per (resource, control)', () => {
+    assert.equal(parsed.testsuites['@tests'], '6');
+    assert.equal(parsed.testsuites['@failures'], '2');
     assert.equal(parsed.testsuites['@errors'], '1');
     assert.deepEqual(suites.map((suite) => `${suite['@name']} ${suite['@tests']}/${suite['@failures']}/${suite['@errors']}/${suite['@skipped']}`), [
       'arm/t.json 1/0/0/1',
       'broken/x.tf 1/0/1/0',
-      'infra/main.tf 2/1/0/0',
+      'infra/main.tf 3/2/0/0',
       'lz/main.tf 1/0/0/1',
     ]);
   });
@@ -35,5 +35,7 @@ describe('junitReport', () => {
     assert.equal(byName('read broken/x.tf').error['@type'], 'input-error');
     assert.match(byName('azurerm_subscription.w').skipped['@message'], /^warning: /);
     assert.equal(byName('azurerm_security_center_contact.empty')['@classname'], 'azure-defender-security-contact-email');
+    const good = cases.filter((test) => String(test['@name']).startsWith('azurerm_security_center_contact.good'));
+    assert.deepEqual(good.map((test) => test['@classname']), ['azure-defender-security-contact-email', 'azure-defender-security-contact-notify-owners']);
   });
 });

@@ -1,19 +1,19 @@
 import { create } from 'xmlbuilder2';
-import { IAC_CONTROL } from '../iac-control.js';
 import { summarizeIacScan } from '../iac-finding.js';
 import type { IacReport } from './iac-report.js';
 
 /**
- * JUnit XML: a testsuite per file, a testcase per resource. A failing resource is a `<failure>`, an
- * unresolved one is `<skipped>` (it was not judged; `--fail-on unknown` makes the run fail on it), a file
- * that could not be read is an `<error>`, and a landing-zone warning is a `<skipped>` of type warning.
+ * JUnit XML: a testsuite per file, a testcase per (resource, control) with the control id as classname. A
+ * failing one is a `<failure>`, an unresolved one is `<skipped>` (it was not judged; `--fail-on unknown` makes
+ * the run fail on it), a file that could not be read is an `<error>`, and a landing-zone warning is a
+ * `<skipped>` of type warning.
  */
 export const junitReport: IacReport = (result) => {
   const files = [...new Set([...result.findings.map((item) => item.file), ...result.warnings.map((item) => item.file), ...result.errors.map((item) => item.file)])].sort();
   const summary = summarizeIacScan(result);
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', {
     name: 'ward iac',
-    tests: String(summary.resources + summary.warnings + summary.errors),
+    tests: String(summary.findings + summary.warnings + summary.errors),
     failures: String(summary.fail),
     errors: String(summary.errors),
     skipped: String(summary.unknown + summary.warnings),
@@ -42,7 +42,7 @@ export const junitReport: IacReport = (result) => {
     }
     for (const error of errors) {
       suite
-        .ele('testcase', { name: `read ${error.file}`, classname: IAC_CONTROL.id, file: error.file, ...(error.line === undefined ? {} : { line: String(error.line) }) })
+        .ele('testcase', { name: `read ${error.file}`, classname: 'ward-iac', file: error.file, ...(error.line === undefined ? {} : { line: String(error.line) }) })
         .ele('error', { message: error.message, type: 'input-error' })
         .txt(`${error.file}${error.line === undefined ? '' : `:${error.line}:${error.column ?? 1}`}: ${error.message}`);
     }

@@ -15,15 +15,22 @@ describe('sarifReport', () => {
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 2));
   });
 
-  it('is SARIF 2.1.0 with a driver, rules with help text, and one run', () => {
+  it('is SARIF 2.1.0 with a driver, a rule per control (from control.yaml) plus the two ward iac rules, and one run', () => {
     assert.equal(sarif.version, '2.1.0');
     assert.match(sarif.$schema, /sarif-2\.1\.0/);
     assert.equal(sarif.runs.length, 1);
     assert.equal(run.tool.driver.name, 'ward');
-    const rule = run.tool.driver.rules[0] as Json;
-    assert.equal(rule.id, 'azure-defender-security-contact-email');
-    assert.ok(rule.shortDescription.text && rule.fullDescription.text && rule.help.text && rule.help.markdown);
-    assert.ok(rule.helpUri.startsWith('https://'));
+    const rules = run.tool.driver.rules as Json[];
+    assert.deepEqual(rules.map((rule) => rule.id), [...SAMPLE_RESULT.controls.map((control) => control.id), 'ward-iac-landing-zone-contact', 'ward-iac-security-contact-current-api']);
+    for (const control of SAMPLE_RESULT.controls) {
+      const rule = rules.find((candidate) => candidate.id === control.id) as Json;
+      assert.equal(rule.shortDescription.text, control.title);
+      assert.equal(rule.fullDescription.text, control.overview);
+      assert.ok(rule.help.text && rule.help.markdown);
+      assert.ok(rule.helpUri.startsWith('https://'));
+    }
+    const owners = rules.find((rule) => rule.id === 'azure-defender-security-contact-notify-owners') as Json;
+    assert.equal(owners.properties['security-severity'], '5.5');
   });
 
   it('gives every result a rule, a level, a message and a relative physical location with uriBaseId', () => {
@@ -41,10 +48,11 @@ describe('sarifReport', () => {
     assert.ok(run.originalUriBaseIds['%SRCROOT%']);
   });
 
-  it('reports failures as errors, unknown as warnings, passes not at all; notes and landing zones as their own rules', () => {
+  it('reports failures as errors, unknown as warnings, passes not at all; notes once per resource and landing zones as their own rules', () => {
     const summary = (run.results as Json[]).map((result) => `${result.ruleId} ${result.level} ${result.locations[0].physicalLocation.artifactLocation.uri}:${result.locations[0].physicalLocation.region.startLine}`);
     assert.deepEqual(summary, [
-      'ward-iac-security-contact-current-api note infra/main.tf:4',
+      'ward-iac-security-contact-current-api note infra/main.tf:2',
+      'azure-defender-security-contact-notify-owners error infra/main.tf:6',
       'azure-defender-security-contact-email error infra/main.tf:12',
       'azure-defender-security-contact-email warning arm/t.json:9',
       'ward-iac-landing-zone-contact warning lz/main.tf:1',

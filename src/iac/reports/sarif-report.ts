@@ -1,9 +1,15 @@
+import { renderControlPage } from '../../core/control/render-control-page.js';
+import type { Control, Severity } from '../../core/model.js';
 import { printSarifLog } from '../../reporters/sarif-log.js';
-import { IAC_CONTROL, LANDING_ZONE_RULE, OBSOLETE_API_NOTE_RULE } from '../iac-control.js';
+import { LANDING_ZONE_RULE, OBSOLETE_API_NOTE_RULE } from '../iac-control.js';
+import { resourceKey } from '../iac-finding.js';
 import type { IacReport } from './iac-report.js';
 
 /** The base every result's path is relative to: the checkout root in CI (GitHub maps it to the repository). */
 export const SARIF_SRCROOT = '%SRCROOT%';
+
+/** GitHub's numeric scale: over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, 0.1 to 3.9 low. */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', informational: '0.0' };
 
 interface SarifLocation {
   physicalLocation: {
@@ -12,10 +18,31 @@ interface SarifLocation {
   };
 }
 
+const pascal = (id: string): string => id.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+
+/** A control's rule, from its control.yaml: title, overview, the preventive advice and the control page as help. */
+function controlRule(control: Control) {
+  return {
+    id: control.id,
+    name: pascal(control.id),
+    shortDescription: { text: control.title },
+    fullDescription: { text: control.overview },
+    help: { text: `${control.overview}\n\nIn code: ${control.remediationPaths.preventive}`, markdown: renderControlPage(control) },
+    ...(control.references[0] ? { helpUri: control.references[0].url } : {}),
+    defaultConfiguration: { level: 'error' },
+    properties: {
+      tags: ['security', control.provider, control.service, ...control.frameworks.map((mapping) => `${mapping.framework} ${mapping.version} ${mapping.requirement}`)],
+      'security-severity': SECURITY_SEVERITY[control.severity],
+      precision: 'high',
+    },
+  };
+}
+
 /**
- * SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps). Failing resources are
- * errors, unresolved ones warnings, and the advice notes and landing-zone warnings are their own rules;
- * passing resources are not results. Input errors are tool notifications and mark the run unsuccessful.
+ * SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps). A rule per control judged (from its
+ * control.yaml), plus the landing-zone warning and the current-API advice. Failing findings are errors,
+ * unresolved ones warnings, a resource's notes one `note` each; passing findings are not results. Input errors
+ * are tool notifications and mark the run unsuccessful.
  */
 export const sarifReport: IacReport = (result, options) => {
   const location = (file: string, line: number, column?: number): SarifLocation => ({
@@ -24,32 +51,60 @@ export const sarifReport: IacReport = (result, options) => {
       region: column === undefined ? { startLine: line } : { startLine: line, startColumn: column },
     },
   });
+  const rules = [
+    ...result.controls.map(controlRule),
+    {
+      id: LANDING_ZONE_RULE.id,
+      name: 'LandingZoneSecurityContact',
+      shortDescription: { text: LANDING_ZONE_RULE.title },
+      fullDescription: { text: LANDING_ZONE_RULE.summary },
+      help: { text: LANDING_ZONE_RULE.summary },
+      defaultConfiguration: { level: 'warning' },
+      properties: { tags: ['security', 'azure', 'landing-zone'] },
+    },
+    {
+      id: OBSOLETE_API_NOTE_RULE.id,
+      name: 'SecurityContactCurrentApi',
+      shortDescription: { text: OBSOLETE_API_NOTE_RULE.title },
+      fullDescription: { text: OBSOLETE_API_NOTE_RULE.summary },
+      help: { text: OBSOLETE_API_NOTE_RULE.summary },
+      defaultConfiguration: { level: 'note' },
+      properties: { tags: ['maintainability', 'azure'] },
+    },
+  ];
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const results: unknown[] = [];
+  const noted = new Set<string>();
   for (const finding of result.findings) {
+    const index = ruleIndex.get(finding.controlId);
     if (finding.status !== 'pass') {
       results.push({
-        ruleId: IAC_CONTROL.id,
-        ruleIndex: 0,
+        ruleId: finding.controlId,
+        ...(index === undefined ? {} : { ruleIndex: index }),
         level: finding.status === 'fail' ? 'error' : 'warning',
         message: { text: `${finding.resource}: ${finding.status === 'unknown' ? 'could not be judged: ' : ''}${finding.message}` },
         locations: [location(finding.file, finding.line, finding.column)],
-        properties: { status: finding.status, resource: finding.resource },
+        properties: { status: finding.status, resource: finding.resource, ...(finding.severity === undefined ? {} : { severity: finding.severity }) },
       });
     }
+    // notes are about the resource: once each, at the resource, whatever the number of controls
     for (const note of finding.notes ?? []) {
+      const key = `${resourceKey(finding)}\u0000${note}`;
+      if (noted.has(key)) continue;
+      noted.add(key);
       results.push({
         ruleId: OBSOLETE_API_NOTE_RULE.id,
-        ruleIndex: 2,
+        ruleIndex: ruleIndex.get(OBSOLETE_API_NOTE_RULE.id),
         level: 'note',
         message: { text: `${finding.resource}: ${note}` },
-        locations: [location(finding.file, finding.line, finding.column)],
+        locations: [location(finding.file, finding.resourceLine)],
       });
     }
   }
   for (const warning of result.warnings) {
     results.push({
       ruleId: LANDING_ZONE_RULE.id,
-      ruleIndex: 1,
+      ruleIndex: ruleIndex.get(LANDING_ZONE_RULE.id),
       level: 'warning',
       message: { text: warning.message },
       locations: [location(warning.file, warning.line, warning.column)],
@@ -69,36 +124,7 @@ export const sarifReport: IacReport = (result, options) => {
   }));
   return printSarifLog({
     toolVersion: options.toolVersion,
-    rules: [
-      {
-        id: IAC_CONTROL.id,
-        name: 'SecurityContactEmail',
-        shortDescription: { text: IAC_CONTROL.title },
-        fullDescription: { text: IAC_CONTROL.summary },
-        help: { text: `${IAC_CONTROL.summary}\n\nFix: ${IAC_CONTROL.remediation}`, markdown: `${IAC_CONTROL.summary}\n\n**Fix:** ${IAC_CONTROL.remediation}` },
-        helpUri: IAC_CONTROL.helpUri,
-        defaultConfiguration: { level: 'error' },
-        properties: { tags: ['security', 'azure', 'defender-for-cloud', ...IAC_CONTROL.frameworks], 'security-severity': '3.0', precision: 'high' },
-      },
-      {
-        id: LANDING_ZONE_RULE.id,
-        name: 'LandingZoneSecurityContact',
-        shortDescription: { text: LANDING_ZONE_RULE.title },
-        fullDescription: { text: LANDING_ZONE_RULE.summary },
-        help: { text: LANDING_ZONE_RULE.summary },
-        defaultConfiguration: { level: 'warning' },
-        properties: { tags: ['security', 'azure', 'landing-zone'] },
-      },
-      {
-        id: OBSOLETE_API_NOTE_RULE.id,
-        name: 'SecurityContactCurrentApi',
-        shortDescription: { text: OBSOLETE_API_NOTE_RULE.title },
-        fullDescription: { text: OBSOLETE_API_NOTE_RULE.summary },
-        help: { text: OBSOLETE_API_NOTE_RULE.summary },
-        defaultConfiguration: { level: 'note' },
-        properties: { tags: ['maintainability', 'azure'] },
-      },
-    ],
+    rules,
     results,
     extra: {
       originalUriBaseIds: { [SARIF_SRCROOT]: { description: { text: 'The folder ward iac ran in (the repository root in CI).' } } },

@@ -2,17 +2,18 @@ import { isEmailAddress, splitEmailAddresses } from '../core/email-addresses.js'
 import type { IacStatus } from './iac-finding.js';
 import type { ResolvedValue } from './resolved-value.js';
 
-export interface ContactVerdict {
+export interface ContactAddressMessage {
+  /** What the message describes; used only to check it agrees with the engine's verdict, never as the verdict. */
   readonly status: IacStatus;
   readonly message: string;
 }
 
 /**
- * Judges a security contact's address field as code declares it. `value` is undefined when the field is
- * absent. Fails on missing, null, non-string, empty or blank values and on any malformed address; passes
- * only when every address is valid; `unknown` when the value cannot be known before deployment.
+ * Says, in terms of the code, what a security contact's address field holds: missing, null, not a string,
+ * empty or blank, malformed addresses, or the valid ones. `value` is undefined when the field is absent.
+ * The verdict is the engine's (the control's checks); this only writes the sentence.
  */
-export function judgeContactAddresses(field: string, value: ResolvedValue | undefined): ContactVerdict {
+export function contactAddressMessage(field: string, value: ResolvedValue | undefined): ContactAddressMessage {
   if (value === undefined) return { status: 'fail', message: `\`${field}\` is missing: no security contact address is set` };
   if (!value.known) return { status: 'unknown', message: `\`${field}\` cannot be resolved statically: ${value.reason}` };
   const from = value.source === undefined ? '' : ` (from ${value.source})`;
