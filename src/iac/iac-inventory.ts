@@ -5,14 +5,16 @@ import { codeName, type IacContactResource } from './contact-resource.js';
 import type { IacInputError } from './iac-finding.js';
 
 /**
- * The resources read from code as the inventory a scan evaluates: one synthetic subscription per contact
- * resource, holding that contact alone, so each resource is judged on its own. Contacts go through the same
- * normalisation as collected ones; a body it rejects is an input error at the resource.
+ * The resources read from code as the inventory a scan evaluates: one synthetic subscription per distinct contact
+ * body, holding that contact alone, so each resource is judged on its own. Resources whose name and properties are
+ * the same (a module instantiated many times, a template copied per landing zone) share one subscription: the
+ * engine would give them the same verdict, and judging each once keeps large repositories fast. Contacts go through
+ * the same normalisation as collected ones; a body it rejects is an input error at the resource.
  */
 export interface IacInventory {
   readonly inventory: Inventory;
-  /** Index in `resources` of the resource behind each asset id (its subscription's and its contact's). */
-  readonly resourceOf: ReadonlyMap<string, number>;
+  /** Indexes in `resources` of the resources behind each asset id (its subscription's and its contact's). */
+  readonly resourceOf: ReadonlyMap<string, readonly number[]>;
   readonly errors: readonly IacInputError[];
 }
 
@@ -22,11 +24,18 @@ const PLACEHOLDER_NAME = 'default';
 export function iacInventory(resources: readonly IacContactResource[]): IacInventory {
   const connectors: ConnectorRecord[] = [];
   const securityContacts: SecurityContactRecord[] = [];
-  const resourceOf = new Map<string, number>();
+  const resourceOf = new Map<string, number[]>();
   const errors: IacInputError[] = [];
+  const assetsOfBody = new Map<string, readonly string[]>();
   resources.forEach((resource, index) => {
-    const connector = syntheticConnector(resource, index);
     const name = resource.name ?? PLACEHOLDER_NAME;
+    const body = JSON.stringify([name, resource.properties]);
+    const shared = assetsOfBody.get(body);
+    if (shared) {
+      for (const assetId of shared) resourceOf.get(assetId)!.push(index);
+      return;
+    }
+    const connector = syntheticConnector(resource, connectors.length);
     const item = { id: `${connector.id}/providers/Microsoft.Security/securityContacts/${name}`, name, type: 'Microsoft.Security/securityContacts', properties: resource.properties };
     let contacts: SecurityContactRecord[];
     try {
@@ -39,9 +48,10 @@ export function iacInventory(resources: readonly IacContactResource[]): IacInven
       return;
     }
     connectors.push(connector);
-    securityContacts.push(...contacts);
-    resourceOf.set(connector.id, index);
-    for (const contact of contacts) resourceOf.set(contact.id, index);
+    for (const contact of contacts) securityContacts.push(contact);
+    const assets = [connector.id, ...contacts.map((contact) => contact.id)];
+    for (const assetId of assets) resourceOf.set(assetId, [index]);
+    assetsOfBody.set(body, assets);
   });
   return { inventory: { connectors, securityContacts }, resourceOf, errors };
 }

@@ -41,19 +41,19 @@ export async function judgeIacResources(resources: readonly IacContactResource[]
 export function iacFindingsFromVerdicts(
   resources: readonly IacContactResource[],
   controls: readonly Control[],
-  resourceOf: ReadonlyMap<string, number>,
+  resourceOf: ReadonlyMap<string, readonly number[]>,
   verdicts: readonly Finding[],
   displayPath: (file: string) => string = (file) => file,
 ): IacJudgement {
   const verdictOf = new Map<string, Finding>();
   for (const verdict of verdicts) {
-    const index = resourceOf.get(verdict.assetId);
-    if (index === undefined) continue;
-    const key = `${verdict.controlId}\u0000${index}`;
-    const previous = verdictOf.get(key);
-    if (!previous || worseStatus(previous.status, verdict.status) !== previous.status) verdictOf.set(key, verdict);
+    for (const index of resourceOf.get(verdict.assetId) ?? []) {
+      const key = `${verdict.controlId}\u0000${index}`;
+      const previous = verdictOf.get(key);
+      if (!previous || worseStatus(previous.status, verdict.status) !== previous.status) verdictOf.set(key, verdict);
+    }
   }
-  const judged = [...new Set(resourceOf.values())].sort((a, b) => a - b);
+  const judged = [...new Set([...resourceOf.values()].flat())].sort((a, b) => a - b);
   const findings: IacFinding[] = [];
   const errors: IacInputError[] = [];
   for (const control of controls) {

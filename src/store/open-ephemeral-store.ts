@@ -7,12 +7,12 @@
  * directory another user could plant a database in), keyed by the migrations, PGlite's version and Node's.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 import { migrate } from './migrate.js';
-import { pgliteStore } from './open-store.js';
+import { EMBEDDED_SHARED_BUFFERS, pgliteStore } from './open-store.js';
 import type { Store } from './sql-client.js';
 
 /** Where the migrated template lives, or undefined when there is no usable home or cache directory. */
@@ -38,6 +38,10 @@ function writeTemplate(path: string, dump: Uint8Array): void {
     const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     writeFileSync(temporary, dump, { mode: 0o600 });
     renameSync(temporary, path);
+    // templates of older migrations are never read again
+    for (const name of readdirSync(dirname(path))) {
+      if (/^store-template-[0-9a-f]{16}\.tar$/.test(name) && name !== basename(path)) rmSync(join(dirname(path), name), { force: true });
+    }
   } catch {
     // a cache that cannot be written only costs time on the next run
   }
@@ -50,14 +54,14 @@ export async function openEphemeralStore(templatePath: string | undefined = ephe
   let db: InstanceType<typeof PGlite> | undefined;
   if (template) {
     try {
-      db = new PGlite({ loadDataDir: template });
+      db = new PGlite({ loadDataDir: template, postgresqlconf: [`shared_buffers = ${EMBEDDED_SHARED_BUFFERS}`] } as never);
       await db.waitReady;
     } catch {
       db = undefined; // a damaged or foreign cache file: build a new database below
     }
   }
   if (!db) {
-    db = new PGlite();
+    db = new PGlite({ postgresqlconf: [`shared_buffers = ${EMBEDDED_SHARED_BUFFERS}`] } as never);
     await db.waitReady;
     await migrate(pgliteStore(db, 'memory', async () => undefined));
     if (templatePath) writeTemplate(templatePath, new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()));

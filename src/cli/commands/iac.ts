@@ -12,12 +12,16 @@ const FAIL_ON = ['fail', 'unknown', 'none'] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
 const HELP = `
-Reads Terraform (.tf, with variable defaults, terraform.tfvars, *.auto.tfvars and --var-file), Terraform
-plan JSON (terraform show -json), ARM templates (.json, comments allowed, --parameters) and Bicep (compiled
-with \`bicep build\` or \`az bicep build\` found on PATH), and judges every security-contact resource:
-  pass     every address in email/emails is a valid email address
-  fail     the address is missing, null, empty or blank, or an address is malformed
-  unknown  the value is known only at deployment (data sources, module outputs, runtime expressions)
+Reads Terraform (.tf and .tf.json: azurerm_security_center_contact and azapi_resource of type
+Microsoft.Security/securityContacts@<version>, with variable defaults, terraform.tfvars, *.auto.tfvars and
+--var-file), Terraform plan JSON (terraform show -json), ARM templates (.json, comments allowed, --parameters)
+and Bicep (compiled with \`bicep build\` or \`az bicep build\` found on PATH). Every security-contact
+resource is judged against every control, by the same stored checks and engine as \`ward scan\` (each
+resource as the only contact of a subscription of its own):
+  pass     the control's checks pass on the resource as written
+  fail     they fail (e.g. the address is missing, empty or malformed; owners not notified)
+  unknown  a property the control reads is known only at deployment (data sources, module outputs, runtime
+           expressions)
 Folders are walked recursively, honouring .gitignore and skipping .terraform/, node_modules/ and .git/.
 
 Exit codes:
@@ -36,13 +40,17 @@ function collect(value: string, previous: string[]): string[] {
 export const registerIac: RegisterCommand = (program, context) => {
   program
     .command('iac')
-    .description('Check Terraform, plan JSON, ARM and Bicep code for security contacts without a valid email address.')
+    .description('Check Terraform, plan JSON, ARM and Bicep code against the controls, before it is deployed.')
     .argument('[paths...]', 'files or folders to scan (default: the current folder)')
     .addOption(new Option('--format <format>', 'output format (default: table, or by --output extension)').choices(IAC_REPORT_NAMES))
     .option('--output <file>', 'write the report to FILE (a table summary still goes to stdout)')
     .option('--var-file <file>', 'Terraform variable file (.tfvars or .tfvars.json), repeatable; later files win', collect, [] as string[])
     .option('--parameters <file>', 'ARM parameters file for templates and Bicep, repeatable; later files win', collect, [] as string[])
     .addOption(new Option('--fail-on <level>', 'what makes the exit code 1').choices(FAIL_ON).default('fail' as FailOn))
+    .option('--control <id>', 'judge only this control (repeatable)', collect, [] as string[])
+    .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
+    .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
+    .option('--param <control-id.name=value>', 'set a control parameter (repeatable)', collect, [] as string[])
     .addHelpText('after', HELP)
     .action(async (paths, options) => {
       await runIac(context, {
@@ -52,6 +60,10 @@ export const registerIac: RegisterCommand = (program, context) => {
         varFiles: options.varFile,
         parameterFiles: options.parameters,
         failOn: options.failOn,
+        controlIds: options.control,
+        controlsDir: options.controls,
+        config: options.config,
+        param: options.param,
       });
     });
 };
@@ -63,17 +75,24 @@ interface IacRunOptions {
   readonly varFiles: readonly string[];
   readonly parameterFiles: readonly string[];
   readonly failOn: FailOn;
+  readonly controlIds: readonly string[];
+  readonly controlsDir: string | undefined;
+  readonly config: string | undefined;
+  readonly param: readonly string[];
 }
 
 async function runIac(context: CliContext, options: IacRunOptions): Promise<void> {
-  const [{ BICEP_INSTALL_HINT, findBicepCompiler }, { nodeIacHost }, { IAC_REPORTS }, { countFilesByFormat, scanIac }, { walkIacFiles }] = await Promise.all([
+  const [{ BICEP_INSTALL_HINT, findBicepCompiler }, { nodeIacHost }, { IAC_REPORTS }, { countFilesByFormat, scanIac }, { walkIacFiles }, { selectControls }] = await Promise.all([
     import('../../iac/bicep-compiler.js'),
     import('../../iac/node-iac-host.js'),
     import('../../iac/reports/index.js'),
     import('../../iac/scan-iac.js'),
     import('../../iac/walk-iac-files.js'),
+    import('../command-options.js'),
   ]);
   const { io } = context;
+  // the same controls, parameters and validation as `ward scan`: a bad value stops the run before any file is read
+  const controls = selectControls(context, options.controlsDir, options.controlIds, { config: options.config, param: options.param });
   const resolve = (file: string): string => path.resolve(io.cwd, file);
   const files = await walkIacFiles(options.paths, io.cwd);
   for (const [flag, given] of [['--var-file', options.varFiles], ['--parameters', options.parameterFiles]] as const) {
@@ -91,6 +110,7 @@ async function runIac(context: CliContext, options: IacRunOptions): Promise<void
     host: nodeIacHost(io.cwd, compileBicep),
     options: { varFiles: options.varFiles.map(resolve), parameterFiles: options.parameterFiles.map(resolve) },
     cache: new Map(),
+    controls,
   });
   const format = options.format ?? formatForOutput(options.output);
   const report = IAC_REPORTS[format](result, { colour: options.output === undefined && useColour(io), toolVersion: '0.1.0' });
