@@ -102,7 +102,7 @@ try {
     `ward iac benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'})`,
     `generated: ${generated.files} files (${TERRAFORM_MODULES * 4} Terraform in ${TERRAFORM_MODULES} modules, ${ARM_TEMPLATES} ARM templates), ${(generated.bytes / 1024 / 1024).toFixed(1)} MB`,
     `scanned: ${files.length} files in ${seconds.toFixed(2)} s (walk, read, parse, judge) = ${Math.round(files.length / seconds)} files/s (target >= 1000)`,
-    `verdicts: ${summary.resources} contacts: ${summary.pass} pass, ${summary.fail} fail, ${summary.unknown} unknown; ${summary.errors} input errors`,
+    `verdicts: ${summary.resources} contact resources judged against every control: ${summary.pass} pass, ${summary.fail} fail, ${summary.unknown} unknown findings; ${summary.errors} input errors`,
     `peak RSS: ${peakRssMb.toFixed(0)} MB (process.resourceUsage().maxRSS)`,
     `load average at the end: ${loadavg().map((load) => load.toFixed(1)).join(' ')} (other work on the machine slows the figure down)`,
   ];
