@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BicepCompile, IacHost } from './iac-format.js';
@@ -8,9 +8,30 @@ import type { BicepCompile, IacHost } from './iac-format.js';
  * for thousands of small files one blocking read is several times faster than fs.promises' open/stat/read/close
  * round trips through the thread pool, and a CLI scan has nothing else to do meanwhile.
  */
+/** Bytes of one IaC file ward reads (README, "Guarantees and limits"). */
+export const IAC_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The text of an IaC file: a regular file (never a FIFO or a device, which would hang or never end) of at most
+ * IAC_FILE_BYTES, holding text (no NUL byte: a binary file named x.tf is an error row, not an empty module).
+ */
+export function readIacText(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new Error('not a regular file');
+    if (info.size > IAC_FILE_BYTES) throw new Error(`${info.size.toLocaleString('en-US')} bytes, past the limit of ${IAC_FILE_BYTES.toLocaleString('en-US')}`);
+    const bytes = readFileSync(fd);
+    if (bytes.includes(0)) throw new Error('not a text file (it holds NUL bytes)');
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function nodeIacHost(cwd: string, compileBicep?: BicepCompile): IacHost {
   return {
-    readText: async (file) => readFileSync(file, 'utf8'),
+    readText: async (file) => readIacText(file),
     listDir: async (directory) => {
       try {
         return await readdir(directory);

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { WardError } from '../core/errors.js';
@@ -21,6 +21,8 @@ interface IgnoreLevel {
  */
 export async function walkIacFiles(paths: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
+  // real paths of the directories walked: a symbolic link to a directory is followed once, a loop never
+  const visited = new Set<string>();
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
     let info;
@@ -30,12 +32,15 @@ export async function walkIacFiles(paths: readonly string[], cwd: string): Promi
       throw new WardError('NOT_FOUND', `no such file or directory: ${given}`, { hint: 'pass files or folders that exist (default: the current folder)' });
     }
     if (info.isFile()) found.add(absolute);
-    else if (info.isDirectory()) await walk(absolute, await ancestorIgnores(absolute), found);
+    else if (info.isDirectory()) await walk(absolute, await ancestorIgnores(absolute), found, visited);
   }
   return [...found].sort();
 }
 
-async function walk(directory: string, levels: readonly IgnoreLevel[], found: Set<string>): Promise<void> {
+async function walk(directory: string, levels: readonly IgnoreLevel[], found: Set<string>, visited: Set<string>): Promise<void> {
+  const real = await realpath(directory).catch(() => directory);
+  if (visited.has(real)) return;
+  visited.add(real);
   const own = await readIgnoreFile(directory);
   const chain = own ? [...levels, own] : levels;
   let entries: Dirent[];
@@ -47,10 +52,13 @@ async function walk(directory: string, levels: readonly IgnoreLevel[], found: Se
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) {
+    // a symbolic link is judged by what it points at (a dangling one is listed, and its read error reported)
+    const target = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : undefined;
+    if (entry.isDirectory() || target?.isDirectory()) {
       if (SKIPPED_DIRECTORIES.has(entry.name) || isIgnored(chain, full, true)) continue;
-      await walk(full, chain, found);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && SOURCE_FILE.test(entry.name) && !isIgnored(chain, full, false)) {
+      await walk(full, chain, found, visited);
+    } else if (SOURCE_FILE.test(entry.name) && !isIgnored(chain, full, false)) {
+      // any other entry with a source name (a FIFO, a device, a socket) is listed, so reading it reports an error row
       found.add(full);
     }
   }
