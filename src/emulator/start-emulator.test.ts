@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import { parseEnvFile } from './env-file.js';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
@@ -18,6 +18,19 @@ function get(url: string, ca: string, headers: Record<string, string> = {}): Pro
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+function post(url: string, ca: string, form: Record<string, string>): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const text = new URLSearchParams(form).toString();
+    const req = request(url, { method: 'POST', ca, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end(text);
   });
 }
 
@@ -94,6 +107,76 @@ test('the env file holds everything `ward scan` needs, readable by its owner onl
     assert.deepEqual(text.trim().split('\n'), emulator.envFileLines);
   } finally {
     await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the token endpoint refuses as Microsoft Entra does: wrong or expired secret 401 invalid_client, unknown app, unknown tenant', async () => {
+  const logs: string[] = [];
+  const emulator = await startEmulator({ synthetic: 1, expiredClientSecret: 'expired-secret-value', log: (line) => logs.push(line) });
+  try {
+    const { tenantId, clientId, clientSecret } = emulator.credentials;
+    const scope = `${emulator.url}/.default`;
+    const token = (tenant: string, form: Record<string, string>): Promise<{ status: number; body: any }> =>
+      post(`${emulator.url}/${tenant}/oauth2/v2.0/token`, emulator.caPem, { grant_type: 'client_credentials', scope, ...form });
+    const refusal = (answer: { status: number; body: any }): [number, string, number] => [answer.status, answer.body.error, answer.body.error_codes[0]];
+
+    assert.equal((await token(tenantId, { client_id: clientId, client_secret: clientSecret })).status, 200);
+    const wrong = await token(tenantId, { client_id: clientId, client_secret: 'not-the-secret' });
+    assert.deepEqual(refusal(wrong), [401, 'invalid_client', 7000215]);
+    assert.match(wrong.body.error_description, /^AADSTS7000215: Invalid client secret provided\. .* Trace ID: /);
+    assert.ok(!JSON.stringify(wrong.body).includes(clientSecret) && !JSON.stringify(wrong.body).includes('not-the-secret'));
+    assert.deepEqual(refusal(await token(tenantId, { client_id: clientId, client_secret: 'expired-secret-value' })), [401, 'invalid_client', 7000222]);
+    assert.deepEqual(refusal(await token(tenantId, { client_id: 'another-app', client_secret: clientSecret })), [400, 'unauthorized_client', 700016]);
+    const otherTenant = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    assert.deepEqual(refusal(await token(otherTenant, { client_id: clientId, client_secret: clientSecret })), [400, 'invalid_tenant', 90002]);
+    assert.deepEqual(refusal(await token('not_a_tenant', { client_id: clientId, client_secret: clientSecret })), [400, 'invalid_tenant', 900023]);
+
+    // the metadata MSAL reads first: the emulator's tenant (any case) and the multi-tenant aliases, nothing else
+    const metadata = (tenant: string): Promise<{ status: number; body: string }> => get(`${emulator.url}/${tenant}/v2.0/.well-known/openid-configuration`, emulator.caPem);
+    assert.equal((await metadata(tenantId.toUpperCase())).status, 200);
+    assert.equal((await metadata('organizations')).status, 200);
+    const unknown = await metadata(otherTenant);
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(JSON.parse(unknown.body).error_codes, [90002]);
+
+    // a credential someone put in a URL never reaches the request log
+    await get(`${emulator.url}/${tenantId}/oauth2/v2.0/token?client_secret=${clientSecret}&x=1`, emulator.caPem);
+    assert.ok(logs.some((line) => line.includes('client_secret=[redacted]&x=1')));
+    assert.ok(!logs.join('\n').includes(clientSecret));
+  } finally {
+    await emulator.close();
+  }
+});
+
+test('the env file is written 0600 even over an existing file, and a symlink at its path is replaced, never followed', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ward-emulator-env-'));
+  try {
+    const existing = path.join(dir, 'existing.env');
+    await writeFile(existing, 'OLD=1\n');
+    await chmod(existing, 0o644);
+    const first = await startEmulator({ synthetic: 1, envFile: existing, caFile: path.join(dir, 'first-ca.pem') });
+    await first.close();
+    assert.equal((await stat(existing)).mode & 0o777, 0o600, 'the existing file does not keep its old mode');
+    assert.equal(parseEnvFile(await readFile(existing, 'utf8')).AZURE_CLIENT_SECRET, first.credentials.clientSecret);
+
+    const victim = path.join(dir, 'victim.txt');
+    await writeFile(victim, 'not yours\n');
+    const linked = path.join(dir, 'linked.env');
+    await symlink(victim, linked);
+    const second = await startEmulator({ synthetic: 1, envFile: linked, caFile: path.join(dir, 'second-ca.pem') });
+    await second.close();
+    assert.equal(await readFile(victim, 'utf8'), 'not yours\n', 'the symlink target is untouched');
+    const written = await lstat(linked);
+    assert.ok(written.isFile() && !written.isSymbolicLink());
+    assert.equal(written.mode & 0o777, 0o600);
+    assert.equal(parseEnvFile(await readFile(linked, 'utf8')).AZURE_CLIENT_SECRET, second.credentials.clientSecret);
+
+    await assert.rejects(startEmulator({ synthetic: 1, envFile: path.join(dir, 'no-such-dir', 'x.env'), caFile: path.join(dir, 'third-ca.pem') }), (error: Error) => {
+      assert.match(error.message, /^cannot write the environment file .*no-such-dir.*ENOENT/);
+      return true;
+    });
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -5,9 +5,9 @@
  *
  * Secrets: the client secret and the access tokens it issues are never logged, never put in an error body.
  */
-import { formatEnvFileLine } from './env-file.js';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { formatEnvFileLine, replaceFile } from './env-file.js';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -51,9 +51,14 @@ export interface EmulatorOptions {
   /** Service principal the token endpoint accepts (defaults: a random client id and secret). */
   readonly clientId?: string;
   readonly clientSecret?: string;
+  /** A secret the application once had that has expired: the token endpoint refuses it with AADSTS7000222. */
+  readonly expiredClientSecret?: string;
   readonly tenantId?: string;
   readonly tokenLifetimeSeconds?: number;
-  /** Written once listening: NAME=value lines for `set -a; . FILE; set +a` (mode 0600: it holds the secret). */
+  /**
+   * Written once listening: NAME=value lines for `set -a; . FILE; set +a`. Mode 0600 (it holds the secret), written
+   * beside the path and renamed over it: an existing file is replaced, a symlink there is never followed.
+   */
   readonly envFile?: string;
   /** Where the CA certificate PEM is written (default: a temporary directory removed on close). */
   readonly caFile?: string;
@@ -111,6 +116,18 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Compares secrets in constant time (as hashes, so that the lengths do not show either). */
+function sameSecret(given: string | null, expected: string | undefined): boolean {
+  if (given === null || expected === undefined) return false;
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** What the request log shows of a query string: never a credential someone put in the URL. */
+function redactQuery(search: string): string {
+  return search.replace(/([?&](?:client_secret|client_assertion|access_token|refresh_token|code|assertion)=)[^&]*/gi, '$1[redacted]');
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -178,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rbac_url: baseUrl,
   });
 
+  /** Microsoft Entra's error answer: the OAuth error, AADSTS code and description, trace and correlation ids. */
   const identityError = (response: ServerResponse, status: number, code: string, aadsts: number, description: string): void =>
     sendJson(response, status, {
       error: code,
@@ -186,14 +204,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       timestamp: new Date().toISOString(),
       trace_id: randomUUID(),
       correlation_id: randomUUID(),
+      error_uri: `${baseUrl}/error?code=${aadsts}`,
     });
+
+  /** The emulator's own tenant, and the multi-tenant aliases; any other tenant is unknown, as in Entra. */
+  const knownTenant = (tenant: string): boolean => ['common', 'organizations', state.tenantId.toLowerCase()].includes(tenant.toLowerCase());
+
+  /** AADSTS90002 (a well-formed tenant that does not exist here) or AADSTS900023 (not a tenant id or domain). */
+  const unknownTenant = (response: ServerResponse, tenant: string): void => {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenant) || /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(tenant)) {
+      identityError(
+        response,
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
+    } else {
+      identityError(response, 400, 'invalid_tenant', 900023, `Specified tenant identifier '${tenant}' is neither a valid DNS name, nor a valid external domain.`);
+    }
+  };
 
   async function handleIdentity(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
     const parts = url.pathname.split('/').filter(Boolean);
     const tenant = parts[0] ?? '';
     const rest = parts.slice(1).join('/');
     if (request.method === 'GET' && (rest === 'v2.0/.well-known/openid-configuration' || rest === '.well-known/openid-configuration')) {
-      sendJson(response, 200, openIdConfiguration(tenant));
+      if (knownTenant(tenant)) sendJson(response, 200, openIdConfiguration(tenant));
+      else unknownTenant(response, tenant);
       return true;
     }
     if (request.method === 'GET' && tenant === 'common' && rest === 'discovery/instance') {
@@ -219,12 +257,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         clientId = decodeURIComponent(id ?? '');
         clientSecret = decodeURIComponent(secret ?? '');
       }
-      if (form.get('grant_type') !== 'client_credentials') {
+      // the order Entra checks in: tenant, grant, application, then its secret (a wrong one is a 401 invalid_client)
+      if (!knownTenant(tenant)) {
+        unknownTenant(response, tenant);
+      } else if (form.get('grant_type') !== 'client_credentials') {
         identityError(response, 400, 'unsupported_grant_type', 70003, 'The emulator supports only the client_credentials grant.');
       } else if (clientId !== credentials.clientId) {
-        identityError(response, 400, 'unauthorized_client', 700016, 'Application was not found in the directory of the emulator.');
-      } else if (clientSecret !== credentials.clientSecret) {
-        identityError(response, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+        identityError(
+          response,
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${clientId ?? ''}' was not found in the directory '${state.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+        );
+      } else if (sameSecret(clientSecret, options.expiredClientSecret)) {
+        identityError(
+          response,
+          401,
+          'invalid_client',
+          7000222,
+          `The provided client secret keys for app '${credentials.clientId}' are expired. Visit the Azure portal to create new keys for your app.`,
+        );
+      } else if (!sameSecret(clientSecret, credentials.clientSecret)) {
+        identityError(
+          response,
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${credentials.clientId}'.`,
+        );
       } else if (!form.get('scope')) {
         identityError(response, 400, 'invalid_request', 90014, "The request body must contain the parameter: 'scope'.");
       } else {
@@ -328,7 +389,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server: Server = createServer({ cert: certificate.certPem, key: certificate.keyPem }, (request, response) => {
     const began = Date.now();
     const url = new URL(request.url ?? '/', baseUrl);
-    response.on('finish', () => log(`${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - began}ms`));
+    response.on('finish', () => log(`${request.method} ${url.pathname}${redactQuery(url.search)} ${response.statusCode} ${Date.now() - began}ms`));
     void (async () => {
       try {
         if (await handleIdentity(request, response, url)) return;
@@ -358,11 +419,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let tempDir: string | undefined;
   let caFile = options.caFile;
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+  };
+  /** A file the emulator hands out could not be written: stop listening, say which and why. */
+  const writeOrStop = async (file: string, what: string, text: string, mode: number): Promise<void> => {
+    try {
+      await replaceFile(file, text, mode);
+    } catch (error) {
+      await close();
+      throw new WardError('EMULATOR_ERROR', `cannot write ${what} ${file}: ${(error as Error).message}`, {
+        hint: 'choose a path in a directory you can write to',
+        cause: error,
+      });
+    }
+  };
   if (caFile === undefined) {
     tempDir = await mkdtemp(path.join(tmpdir(), 'ward-emulator-'));
     caFile = path.join(tempDir, 'ca.pem');
   }
-  await writeFile(caFile, certificate.certPem);
+  await writeOrStop(caFile, 'the CA certificate', certificate.certPem, 0o644);
   const env: ReadonlyArray<readonly [string, string]> = [
     ['AZURE_TENANT_ID', credentials.tenantId],
     ['AZURE_CLIENT_ID', credentials.clientId],
@@ -372,7 +452,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ['WARD_ARM_ENDPOINT', baseUrl],
   ];
   const envFileLines = env.map(([name, value]) => formatEnvFileLine(name, value));
-  if (options.envFile !== undefined) await writeFile(options.envFile, `${envFileLines.join('\n')}\n`, { mode: 0o600 });
+  // it holds the client secret: owner-only, even where a file (or a symlink) was there before
+  if (options.envFile !== undefined) await writeOrStop(options.envFile, 'the environment file', `${envFileLines.join('\n')}\n`, 0o600);
 
   return {
     url: baseUrl,
@@ -382,12 +463,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     envFileLines,
     environment: Object.fromEntries(env),
     state,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
-    },
+    close,
   };
 }

@@ -2,9 +2,13 @@
  * `ward policy apply`: makes the policy plan's requests through ARM, in order — definition, audit assignment,
  * DeployIfNotExists assignment (its identity's principal id comes back in the answer), the Security Admin role
  * for that identity, then the remediation task. PUTs are idempotent: running it again updates in place.
+ *
+ * Every failure is a WardError (one line, exit 2): an ARM error answer, a failed sign-in (already explained by the
+ * credential) and a request that got no answer (refused, DNS, TLS, timeout), each saying which step it stopped at.
  */
-import { WardError } from '../core/errors.js';
-import type { ArmTransport } from '../remediation/arm-transport.js';
+import { WardError, isWardError } from '../core/errors.js';
+import { explainArmRequestFailure } from '../connectors/azure/explain-azure-failure.js';
+import type { ArmAnswer, ArmTransport } from '../remediation/arm-transport.js';
 import { armErrorText } from '../remediation/write-errors.js';
 import { PRINCIPAL_PLACEHOLDER, type PolicyPlan, type PolicyRequest } from './policy-artifacts.js';
 
@@ -25,12 +29,31 @@ const ROLE_FOR: Readonly<Record<string, string>> = {
 export async function applyPolicy(plan: PolicyPlan, transport: ArmTransport, log: (line: string) => void = () => undefined): Promise<PolicyApplyResult> {
   const steps: { name: string; path: string; status: number }[] = [];
   const send = async (request: PolicyRequest): Promise<unknown> => {
-    const answer = await transport.request('PUT', request.path, request.body);
+    const again = `${steps.length} earlier step(s) succeeded; run \`ward policy apply\` again once fixed (every step is an idempotent PUT)`;
+    let answer: ArmAnswer;
+    try {
+      answer = await transport.request('PUT', request.path, request.body);
+    } catch (error) {
+      if (isWardError(error)) {
+        throw new WardError(error.code, `${request.name}: ${error.message}`, {
+          ...(error.location === undefined ? {} : { location: error.location }),
+          hint: steps.length === 0 ? (error.hint ?? again) : `${error.hint === undefined ? '' : `${error.hint}; `}${again}`,
+          cause: error,
+        });
+      }
+      const unanswered = explainArmRequestFailure(error, { armEndpoint: transport.armEndpoint, what: request.name });
+      if (unanswered === undefined) throw error; // not a failure of the request: a bug, which keeps its stack
+      throw new WardError(unanswered.code, unanswered.message, {
+        location: { file: request.path.replace(/\?.*$/, '') },
+        hint: `${unanswered.hint}; ${again}`,
+        cause: error,
+      });
+    }
     if (answer.status < 200 || answer.status >= 300) {
       const denied = answer.status === 403;
       throw new WardError('AZURE_ERROR', `${request.name}: ${armErrorText(answer)}${denied ? `; this step needs ${ROLE_FOR[request.name]} on ${plan.scope.id}` : ''}`, {
         location: { file: request.path.replace(/\?.*$/, '') },
-        hint: `${steps.length} earlier step(s) succeeded; run \`ward policy apply\` again once fixed (every step is an idempotent PUT)`,
+        hint: again,
       });
     }
     steps.push({ name: request.name, path: request.path, status: answer.status });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { EmulatorOptions } from '../../emulator/start-emulator.js';
 import { usageError, type CliContext } from '../cli-context.js';
@@ -10,6 +11,25 @@ function numberOption(name: string, value: string | undefined, min: number, max 
     throw usageError(`${name} must be ${integer ? 'a whole number' : 'a number'} from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}, got ${JSON.stringify(value)}`);
   }
   return parsed;
+}
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return /^(0{0,4}:){2,7}0{0,3}1$/.test(bare) || /^::ffff:127\./.test(bare);
+  return false;
+}
+
+/** What `--host` other than loopback exposes: printed on stderr before the emulator listens. */
+export function exposedHostWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return (
+    `ward emulator: warning: --host ${host} is not a loopback address: its token endpoint, which hands out tokens for the ` +
+    'client id and secret it writes to the environment file, and its ARM API (reads and writes) are reachable from the network. ' +
+    'Bind 127.0.0.1 (the default) unless other machines must connect.'
+  );
 }
 
 /** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
@@ -61,6 +81,8 @@ export const registerEmulator: RegisterCommand = (program, context: CliContext) 
         ...(envFile === undefined ? {} : { envFile, caFile: `${envFile}.ca.pem` }),
         ...(options.log ? { log: (line: string) => void context.io.stderr.write(`${line}\n`) } : {}),
       };
+      const warning = exposedHostWarning(options.host);
+      if (warning !== undefined) context.io.stderr.write(`${warning}\n`);
       const { startEmulator } = await import('../../emulator/start-emulator.js');
       const emulator = await startEmulator(emulatorOptions);
       const out = context.io.stdout;

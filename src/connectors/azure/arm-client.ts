@@ -23,6 +23,7 @@ import {
   type PipelineResponse,
   type RetryStrategy,
 } from '@azure/core-rest-pipeline';
+import { STATUS_CODES } from 'node:http';
 import type { Agent } from 'node:https';
 import { createTrustedAgent } from './trusted-agent.js';
 
@@ -47,7 +48,11 @@ export interface ArmClientOptions {
 export interface ArmGetResult {
   readonly url: string;
   readonly status: number;
-  /** The parsed body; undefined when there was none or it was not JSON (then `parseError` says why). */
+  /**
+   * The parsed body; undefined when there was none or it was not JSON (then `parseError` says why). A failed answer
+   * (not 2xx) always has an ARM error body: when ARM's was empty or cut short, one is made from what arrived (the
+   * code ARM sent, if the cut left it, else the status name) so that the code still explains the failure.
+   */
   readonly body: unknown;
   readonly parseError?: string;
   /** Attempts made (1 + retries). */
@@ -95,6 +100,25 @@ function parseBody(response: PipelineResponse): ParsedBody {
     parsedBodies.set(response, parsed);
   }
   return parsed;
+}
+
+/**
+ * The ARM error body of a failed answer whose own body is empty or not JSON (cut short, an HTML page from a
+ * proxy): the code and message ARM began to send when they survived the cut, else the status name.
+ */
+export function errorBodyOfUnreadableAnswer(status: number, text: string, parseError: string | undefined): { error: { code: string; message: string } } {
+  const start = /^\s*\{\s*"error"\s*:\s*\{\s*"code"\s*:\s*"([A-Za-z][A-Za-z0-9._-]{0,99})"(?:\s*,\s*"message"\s*:\s*"((?:[^"\\]|\\.){0,2000}))?/.exec(text);
+  const reason = (STATUS_CODES[status] ?? '').replace(/[^A-Za-z0-9]/g, '');
+  const code = start?.[1] ?? (reason || `HttpStatus${status}`);
+  let partial = start?.[2] ?? '';
+  try {
+    partial = JSON.parse(`"${partial.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '')}"`) as string;
+  } catch {
+    // keep the raw characters
+  }
+  const whole = start !== null && text[start.index + start[0].length] === '"';
+  const what = text === '' ? 'an empty body' : `a body that is not JSON (cut short?${parseError ? `: ${parseError}` : ''})`;
+  return { error: { code, message: `${partial ? `${partial}${whole ? '' : '…'} ` : ''}[ARM answered HTTP ${status} with ${what}]` } };
 }
 
 function isJson(response: PipelineResponse): boolean {
@@ -221,7 +245,12 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     }
     const attempts = attemptsByRequest.get(request) ?? 1;
     const parsed = parseBody(response);
-    if ('parseError' in parsed) return { url, status: response.status, body: undefined, parseError: parsed.parseError, attempts };
+    const failed = response.status < 200 || response.status >= 300;
+    if ('parseError' in parsed) {
+      const body = failed ? errorBodyOfUnreadableAnswer(response.status, response.bodyAsText ?? '', parsed.parseError) : undefined;
+      return { url, status: response.status, body, parseError: parsed.parseError, attempts };
+    }
+    if (failed && parsed.body === undefined) return { url, status: response.status, body: errorBodyOfUnreadableAnswer(response.status, '', undefined), attempts };
     return { url, status: response.status, body: parsed.body, attempts };
   };
 

@@ -5,7 +5,7 @@
  */
 import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError, type TokenCredential } from '@azure/identity';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { WardError } from '../../core/errors.js';
+import { WardError, isWardError } from '../../core/errors.js';
 import type { ArmClient, ArmGetResult } from './arm-client.js';
 import type { AzureCloudName } from './azure-clouds.js';
 import { connectArm } from './connect-arm.js';
@@ -114,6 +114,7 @@ async function listAll(client: ArmClient, path: string, what: string, signal?: A
     try {
       result = await client.get(next, signal);
     } catch (error) {
+      if (isWardError(error)) throw error; // a failed sign-in, already explained (create-azure-credential.ts)
       throw scopeError(errorFromThrown(error, what), next);
     }
     if (result.status < 200 || result.status >= 300) throw scopeError(errorFromResponse(result, what), next);
@@ -138,6 +139,7 @@ async function readSubscription(client: ArmClient, id: string, signal?: AbortSig
     const error = result.status >= 200 && result.status < 300 ? errorBody('InvalidResponseBody', `subscription ${id}: unexpected answer`) : errorFromResponse(result, `subscription ${id}`);
     return { item: stub, error: { body: error, source: result.url } };
   } catch (error) {
+    if (isWardError(error)) throw error; // a failed sign-in fails every subscription alike: stop, say why once
     return { item: stub, error: { body: errorFromThrown(error, `subscription ${id}`), source: `${client.armEndpoint}${url}` } };
   }
 }

@@ -17,7 +17,8 @@ export interface ConnectArmOptions extends Omit<ArmClientOptions, 'credential' |
 
 /**
  * The endpoints, credential and ARM client every live Azure path uses (collection and remediation): one place
- * decides the cloud, the sign-in, and that the token requests trust the same extra CA as the ARM requests.
+ * decides the cloud, the sign-in, and that the token requests trust the same extra CA as the ARM requests. When
+ * ward makes the credential, a failed sign-in rejects the client's request with a WardError that explains it.
  */
 export function connectArm(options: ConnectArmOptions): { readonly endpoints: AzureEndpoints; readonly client: ArmClient } {
   const { env = {}, credential: given, tenantId, cloud, armEndpoint, ...clientOptions } = options;
