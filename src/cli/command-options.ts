@@ -5,9 +5,11 @@ import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
 import type { Control } from '../core/model.js';
 import { DEFAULT_STORE_DIR, isPostgresUrl, openStore } from '../store/open-store.js';
 import type { Store } from '../store/sql-client.js';
+import { describeStoreLockHolder } from '../store/store-lock.js';
 import { loadControls } from '../scan/load-controls.js';
 import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
 import { usageError, useColour, type CliContext } from './cli-context.js';
+import { lockTimeoutMs } from './lock-timeout-option.js';
 
 /** `--db`, else WARD_DB, else ./.ward/db. */
 export function storeLocation(context: CliContext, flag: string | undefined): string {
@@ -15,8 +17,26 @@ export function storeLocation(context: CliContext, flag: string | undefined): st
   return isPostgresUrl(location) ? location : resolve(context.io.cwd, location);
 }
 
-export async function withStore<T>(context: CliContext, flag: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ location: storeLocation(context, flag) });
+/**
+ * Opens the store for `work` and closes it after. A busy embedded store is waited for (`--lock-timeout`), saying on
+ * stderr who holds it; `signal` (Ctrl-C) stops the wait.
+ */
+export async function withStore<T>(
+  context: CliContext,
+  flag: string | undefined,
+  work: (store: Store) => Promise<T>,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<T> {
+  const location = storeLocation(context, flag);
+  const store = await openStore({
+    location,
+    lockTimeoutMs: lockTimeoutMs(context),
+    onLockWait: (holder, timeoutMs) =>
+      void context.io.stderr.write(
+        `ward: the store ${location} is in use by ${describeStoreLockHolder(holder)}; waiting up to ${timeoutMs / 1000} s (--lock-timeout)\n`,
+      ),
+    signal: options.signal,
+  });
   try {
     return await work(store);
   } finally {

@@ -2,6 +2,8 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { formatWardError, isWardError } from '../core/errors.js';
 import { EXIT_ERROR, EXIT_OK, processIo, type CliContext, type CliIo } from './cli-context.js';
 import { COMMANDS } from './commands/index.js';
+import { InterruptedError } from './interruptible.js';
+import { addLockTimeoutOption } from './lock-timeout-option.js';
 
 
 function buildProgram(context: CliContext): Command {
@@ -18,9 +20,11 @@ function buildProgram(context: CliContext): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 all checks pass, 1 a check failed or could not read its data, 2 usage, input or tool error.\n' +
-        'Store: an embedded PostgreSQL (PGlite) in ./.ward/db, or --db DIR | postgres://…, or WARD_DB.',
+        'Store: an embedded PostgreSQL (PGlite) in ./.ward/db, or --db DIR | postgres://…, or WARD_DB. One ward process\n' +
+        'uses an embedded store at a time; the others wait up to --lock-timeout seconds (or WARD_LOCK_TIMEOUT).',
     );
   for (const register of Object.values(COMMANDS)) register(program, context);
+  addLockTimeoutOption(program, context);
   return program;
 }
 
@@ -44,6 +48,11 @@ function reportError(error: unknown, io: CliIo): number {
   if (isWardError(error)) {
     io.stderr.write(`ward: ${formatWardError(error)}\n`);
     return EXIT_ERROR;
+  }
+  if (error instanceof InterruptedError) {
+    // Ctrl-C or SIGTERM: what was stopped and what became of it, and the shell's exit code for that signal
+    io.stderr.write(`ward: ${error.message}\n`);
+    return error.exitCode;
   }
   io.stderr.write(`ward: internal error (a bug; please report it with this output)\n${(error as Error)?.stack ?? String(error)}\n`);
   return EXIT_ERROR;

@@ -28,6 +28,7 @@ import { createLiveArmTransport, type ArmTransport } from './arm-transport.js';
 import { planVerifiedRemediation } from './plan-verified-remediation.js';
 import { getRun, listChanges } from './remediation-repository.js';
 import { rollbackRun } from './rollback-run.js';
+import { emulatorFor } from './test-support/emulator-tenant.js';
 import { verifyByRecollecting } from './verify-by-recollecting.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,21 +36,6 @@ const controls = loadControls(BUILTIN_CONTROLS_DIR);
 const control = controls.find((c) => c.id === 'azure-defender-security-contact-email')!;
 const FOUR: Control[] = ['email', 'notify-owners', 'alert-severity', 'attack-path'].map((name) => controls.find((c) => c.id === `azure-defender-security-contact-${name}`)!);
 const now = (): Date => new Date('2026-01-10T09:00:00Z');
-
-/** An emulator serving a fixture tenant, a transport and a collector signed in to it. */
-async function emulatorFor(fixture: string) {
-  const emulator = await startEmulator({ captureDir: join(here, '../core/remediation/fixtures', fixture) });
-  const env = { WARD_ARM_ENDPOINT: emulator.url, AZURE_AUTHORITY_HOST: emulator.url };
-  const credential = new ClientSecretCredential(emulator.credentials.tenantId, emulator.credentials.clientId, emulator.credentials.clientSecret, {
-    authorityHost: emulator.url,
-    disableInstanceDiscovery: true,
-    agent: new Agent({ ca: [...tls.rootCertificates, emulator.caPem] }),
-  });
-  const transport = createLiveArmTransport({ env, credential, ca: emulator.caPem, maxRetries: 1 });
-  const rawCollect: Parameters<typeof verifyByRecollecting>[1] = (ids) =>
-    collectCapture({ env, credential, ca: emulator.caPem, retryDelayMs: 5, maxRetryDelayMs: 20, ...(ids.length > 0 ? { subscriptionIds: ids } : {}) });
-  return { emulator, transport, rawCollect, collect: async (ids: readonly string[] = []) => normaliseCapture(await rawCollect(ids), { invalidBodies: 'error' }) };
-}
 
 describe('remediation against the ARM emulator', () => {
   let emulator: RunningEmulator;

@@ -8,15 +8,22 @@
  * and re-evaluated by `verify` (the engine, on every control the plan fixes there); if any of them does not pass, the
  * run STOPS there (later batches untouched). The run records the plan's control ids joined by "," as its control.
  * `ward remediate rollback RUN_ID` restores what the store recorded.
+ *
+ * Crash safety: the run is recorded (with its owner, pid on host) before the first write and `onStarted` is told its
+ * id; while it works it renews a heartbeat. Each change is stored `pending` before its request is sent, so a process
+ * killed mid-request leaves a record that the next apply, `ward remediate runs` or a rollback settles by reading the
+ * contact back (settle-runs.ts). An apply first settles the runs earlier processes left behind.
  */
 import { WardError } from '../core/errors.js';
-import { splitEmailAddresses } from '../core/email-addresses.js';
 import type { FindingStatus } from '../core/model.js';
 import type { BatchedPlan } from '../core/remediation/batch-plan.js';
 import type { PlannedAction, PlannedSubscription, RemediationPlan } from '../core/remediation/plan-remediation.js';
 import type { SqlClient } from '../store/sql-client.js';
 import type { ArmAnswer, ArmTransport } from './arm-transport.js';
-import { createRun, finishRun, insertChange, updateChange } from './remediation-repository.js';
+import { addressesOf } from './contact-state.js';
+import { createRun, finishRun, insertChange, touchRun, updateChange, type RunOwner } from './remediation-repository.js';
+import { currentRunOwner, HEARTBEAT_INTERVAL_MS, localLivenessProbe, type LivenessProbe } from './run-liveness.js';
+import { settleRuns } from './settle-runs.js';
 import { armErrorText, writeError } from './write-errors.js';
 
 export interface Verdict {
@@ -37,6 +44,13 @@ export interface ApplyPlanOptions {
   readonly log?: (line: string) => void;
   /** Recorded with the run (flags), for the audit trail. */
   readonly runOptions?: Record<string, unknown>;
+  /** Told the run's id once it is recorded, before the first write. */
+  readonly onStarted?: (runId: number) => void;
+  /** The process applying the run (default this one). */
+  readonly owner?: RunOwner;
+  /** Decides which earlier runs are dead (default: this host's process table and heartbeats). */
+  readonly probe?: LivenessProbe;
+  readonly heartbeatMs?: number;
 }
 
 export interface BatchOutcome {
@@ -57,13 +71,6 @@ export interface ApplyResult {
 
 const isSuccess = (answer: ArmAnswer): boolean => answer.status >= 200 && answer.status < 300;
 
-/** The entries of a contact's address field, whatever its api-version shape (`emails` or 2017 `email`). */
-function addressesOf(resource: unknown): string[] {
-  if (resource === 'absent' || typeof resource !== 'object' || resource === null) return [];
-  const properties = (resource as { properties?: Record<string, unknown> }).properties ?? {};
-  return splitEmailAddresses(typeof properties.emails === 'string' ? properties.emails : typeof properties.email === 'string' ? properties.email : null);
-}
-
 /**
  * What the live contact gained since the plan was made that the planned request would lose, if anything. Entries
  * the plan saw and drops on purpose (malformed ones the control fails on) are not a drift.
@@ -81,20 +88,34 @@ function driftOf(action: PlannedAction, current: unknown): string | null {
 }
 
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyResult> {
-  const { store, transport, plan, batched, verify, now } = options;
+  const { store, transport, plan, now } = options;
   const log = options.log ?? (() => undefined);
   if (plan.unresolved.length > 0) {
     throw new WardError('REMEDIATION_INVALID', `the plan would leave ${plan.unresolved.length} subscription(s) failing: ${plan.unresolved.map((s) => s.assetId).join(', ')}`, {
       hint: 'run without --apply to see why; nothing was changed',
     });
   }
+  await settleRuns({ store, transport, now, probe: options.probe ?? localLivenessProbe({ exclusiveStore: false, now }), log });
   const runId = await createRun(store, {
     controlId: plan.controlId,
     startedAt: now(),
     armEndpoint: transport.armEndpoint,
     addresses: plan.addresses,
     options: options.runOptions ?? {},
+    owner: options.owner ?? currentRunOwner(),
   });
+  options.onStarted?.(runId);
+  const heartbeat = setInterval(() => void touchRun(store, runId, now()).catch(() => undefined), options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+  try {
+    return await applyBatches(options, runId, log);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function applyBatches(options: ApplyPlanOptions, runId: number, log: (line: string) => void): Promise<ApplyResult> {
+  const { store, transport, batched, verify, now } = options;
   const rollbackHint = `ward remediate rollback ${runId} restores what this run changed`;
   let seq = 0;
   let applied = 0;
@@ -142,7 +163,8 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyResult>
         try {
           answer = await transport.request(action.method, action.path, action.method === 'PUT' ? action.body : undefined);
         } catch (error) {
-          await updateChange(store, runId, seq, { status: 'failed', at: now(), error: (error as Error).message });
+          // no answer: the request may or may not have reached Azure. It stays pending, to be settled by reading the contact back
+          await updateChange(store, runId, seq, { status: 'pending', at: now(), error: (error as Error).message });
           return fail(new WardError('AZURE_ERROR', `${what}: ${(error as Error).message}`, { hint: rollbackHint }));
         }
         if (!isSuccess(answer)) {

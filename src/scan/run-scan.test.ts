@@ -56,7 +56,7 @@ for (const kind of TEST_STORE_KINDS) {
   });
 }
 
-test('a scan killed with SIGKILL midway leaves the previous results readable and intact; the next scan marks it interrupted', { timeout: 120_000 }, async () => {
+test('a scan killed with SIGKILL midway leaves the previous results intact; the next open marks it interrupted, and ids stay dense', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ward-kill-'));
   try {
     let store = await openStore({ location: dir });
@@ -82,7 +82,9 @@ test('a scan killed with SIGKILL midway leaves the previous results readable and
     store = await openStore({ location: dir });
     try {
       const scans = await listScans(store);
-      assert.deepEqual(scans.map((s) => s.status), ['complete', 'running']);
+      // opening the store is enough: whatever command comes next sees the killed scan as interrupted
+      assert.deepEqual(scans.map((s) => s.status), ['complete', 'interrupted']);
+      assert.match(scans[1]!.error!, /did not finish/);
       assert.equal((await latestCompleteScan(store))!.id, first.scanId);
       assert.deepEqual(await findingsOfScan(store, first.scanId), before);
       assert.deepEqual(await findingsOfScan(store, scans[1]!.id), []);
@@ -90,6 +92,8 @@ test('a scan killed with SIGKILL midway leaves the previous results readable and
       const third = await runScan({ store, controls: seedControls(), inventory: tinyTenant({ a: 'pass' }), source: 'third', now: clock('2026-03-03T10:00:00Z') });
       assert.equal((await getScan(store, scans[1]!.id))!.status, 'interrupted');
       assert.equal((await getScan(store, third.scanId))!.status, 'complete');
+      // a sequence would have resumed 32 values on after the crash
+      assert.deepEqual([first.scanId, scans[1]!.id, third.scanId], [1, 2, 3]);
     } finally {
       await store.close();
     }
@@ -97,6 +101,49 @@ test('a scan killed with SIGKILL midway leaves the previous results readable and
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** A store whose transactions abort `controller` when they reach the findings insert, as Ctrl-C would there. */
+function abortingMidTransaction(store: Store, controller: AbortController): Store {
+  const wrap = (client: SqlClient): SqlClient => ({
+    query: (sql, params) => {
+      if (/INSERT INTO findings/.test(sql)) controller.abort(new Error('interrupted by SIGINT'));
+      return client.query(sql, params);
+    },
+    exec: (sql) => client.exec(sql),
+    transaction: (work) => client.transaction((tx) => work(wrap(tx))),
+  });
+  return { ...store, transaction: (work) => store.transaction((tx) => work(wrap(tx))) };
+}
+
+for (const kind of TEST_STORE_KINDS) {
+  test(`a scan stopped by its signal midway is recorded interrupted at once and stores nothing (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const first = await runScan({ store, controls: seedControls(), inventory: tinyTenant({ a: 'pass', b: 'fail' }), source: 'test', now: clock('2026-03-01T10:00:00Z') });
+      const before = await findingsOfScan(store, first.scanId);
+      const controller = new AbortController();
+      await assert.rejects(
+        runScan({
+          store: abortingMidTransaction(store, controller),
+          controls: seedControls(),
+          inventory: tinyTenant({ c: 'fail' }),
+          source: 'test',
+          now: clock('2026-03-02T10:00:00Z'),
+          signal: controller.signal,
+        }),
+        /^Error: interrupted by SIGINT$/,
+      );
+      const scans = await listScans(store);
+      assert.deepEqual(scans.map((s) => [s.id, s.status, s.error]), [[1, 'complete', null], [2, 'interrupted', 'interrupted by SIGINT']]);
+      assert.deepEqual(scans[1]!.finishedAt, new Date('2026-03-02T10:00:00Z'));
+      assert.deepEqual(await findingsOfScan(store, first.scanId), before);
+      assert.deepEqual(await findingsOfScan(store, 2), []);
+      assert.deepEqual(await connectorIds(store), [subscription('a'), subscription('b')]);
+    } finally {
+      await store.close();
+    }
+  });
+}
 
 for (const kind of TEST_STORE_KINDS) {
   test(`a scan applies exceptions, stores them with the findings and logs lapsed ones once (${kind.name})`, { skip: kind.skip }, async () => {

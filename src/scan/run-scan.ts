@@ -3,8 +3,8 @@ import { WardError } from '../core/errors.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
-import { beginScan, completeScan, failScan, insertFindings, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
-import type { Store } from '../store/sql-client.js';
+import { beginScan, completeScan, failScan, holdRunningScan, insertFindings, interruptScan, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
+import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from './evaluate-controls.js';
 
 export { evaluateControls } from './evaluate-controls.js';
@@ -23,6 +23,11 @@ export interface RunScanOptions {
   readonly scope?: readonly string[];
   /** Record a scan that found no subscriptions (scripted use). Without it such a scan is refused: an empty tenant is not a pass. */
   readonly allowEmpty?: boolean;
+  /**
+   * Stops the scan (Ctrl-C, SIGTERM): the store transaction rolls back at its next statement, the scan is recorded
+   * as interrupted at once, and runScan rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -46,10 +51,27 @@ export interface ScanResult {
   readonly summary: ScanSummary;
 }
 
+/** A transaction that stops at its next statement once the signal is aborted. */
+function stoppable(tx: SqlClient, signal: AbortSignal | undefined): SqlClient {
+  if (!signal) return tx;
+  return {
+    query: async (sql, params) => {
+      signal.throwIfAborted();
+      return tx.query(sql, params);
+    },
+    exec: async (sql) => {
+      signal.throwIfAborted();
+      return tx.exec(sql);
+    },
+    transaction: (work) => tx.transaction((inner) => work(stoppable(inner, signal))),
+  };
+}
+
 /**
  * One scan, stored atomically: the inventory, the findings and the scan's completion are written in one
- * transaction. A scan that fails or is killed midway leaves the previous inventory and findings as they were,
- * and the scan itself is recorded as failed (or, if the process died, marked interrupted by the next scan).
+ * transaction. A scan that fails or is stopped midway leaves the previous inventory and findings as they were,
+ * and the scan itself is recorded as failed or interrupted (or, if the process died, marked interrupted when
+ * the store is next opened).
  */
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const { store, controls, inventory, source, now } = options;
@@ -57,7 +79,9 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const startedAt = now();
   const scanId = await beginScan(store, source, startedAt, options.scope ?? null);
   try {
-    return await store.transaction(async (tx) => {
+    return await store.transaction(async (transaction) => {
+      await holdRunningScan(transaction, scanId);
+      const tx = stoppable(transaction, options.signal);
       await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: options.scope ?? 'all' });
       const evaluated = await evaluateControls(tx, controls, inventory);
       // exceptions apply as of the scan's start; lapsed ones are logged once, in the same transaction
@@ -70,6 +94,11 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       return { scanId, startedAt, finishedAt, findings, summary };
     });
   } catch (error) {
+    if (options.signal?.aborted) {
+      const reason = options.signal.reason as unknown;
+      await interruptScan(store, scanId, now(), reason instanceof Error ? reason.message : 'interrupted').catch(() => undefined);
+      throw reason;
+    }
     await failScan(store, scanId, now(), (error as Error).message).catch(() => undefined);
     throw error;
   }

@@ -165,4 +165,47 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE read_error_code IS NULL AND EXISTS (SELECT 1 FROM security_contacts c WHERE c.connector_id = connectors.id);
     `,
   },
+  {
+    version: 7,
+    name: 'remediation runs: their owner and heartbeat, interrupted runs, reconciled and refused changes',
+    sql: `
+      -- the process that applies a run (pid on host) and when it last said it was alive: a run whose process is gone
+      -- is interrupted, not running forever
+      ALTER TABLE remediation_runs ADD COLUMN owner_pid integer;
+      ALTER TABLE remediation_runs ADD COLUMN owner_host text;
+      ALTER TABLE remediation_runs ADD COLUMN heartbeat_at timestamptz;
+      ALTER TABLE remediation_runs DROP CONSTRAINT remediation_runs_status_check;
+      ALTER TABLE remediation_runs ADD CONSTRAINT remediation_runs_status_check
+        CHECK (status IN ('running', 'complete', 'stopped', 'failed', 'interrupted', 'rolled-back', 'partly-rolled-back', 'rollback-failed'));
+      -- not-applied: a pending request that never took effect (read back after a crash); rollback-refused: the
+      -- contact changed after the run, and rollback left it as it is
+      ALTER TABLE remediation_changes DROP CONSTRAINT remediation_changes_status_check;
+      ALTER TABLE remediation_changes ADD CONSTRAINT remediation_changes_status_check
+        CHECK (status IN ('pending', 'applied', 'not-applied', 'failed', 'rolled-back', 'rollback-failed', 'rollback-refused'));
+      -- what reconciliation or rollback found (e.g. the addresses a forced rollback removed)
+      ALTER TABLE remediation_changes ADD COLUMN note text;
+    `,
+  },
+  {
+    version: 8,
+    name: 'scan ids are dense: max + 1 instead of a sequence',
+    sql: `
+      -- A sequence skips ids: after a crash it resumes up to 32 values on, and a rolled-back insert consumes one, so
+      -- a killed scan made the next id jump by dozens. The store numbers scans max + 1 instead, under a transaction
+      -- advisory lock so that concurrent writers of a PostgreSQL server take turns (ids are never reused: scans are
+      -- never deleted, failed and interrupted ones stay listed).
+      ALTER TABLE scans ALTER COLUMN id DROP DEFAULT;
+      DROP SEQUENCE IF EXISTS scans_id_seq;
+      CREATE FUNCTION ward_next_scan_id() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id IS NULL THEN
+          PERFORM pg_advisory_xact_lock(2002874981, 0);
+          NEW.id := coalesce((SELECT max(id) FROM scans), 0) + 1;
+        END IF;
+        RETURN NEW;
+      END
+      $$;
+      CREATE TRIGGER scans_next_id BEFORE INSERT ON scans FOR EACH ROW EXECUTE FUNCTION ward_next_scan_id();
+    `,
+  },
 ];

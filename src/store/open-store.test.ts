@@ -7,6 +7,7 @@ import { EMBEDDED_SHARED_BUFFERS, openStore, redactUrl } from './open-store.js';
 import { TEST_STORE_KINDS } from './test-store.js';
 import { WardError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { listScans } from './scan-repository.js';
 
 for (const kind of TEST_STORE_KINDS) {
   test(`${kind.name}: migrations apply and transactions roll back on error`, { skip: kind.skip }, async () => {
@@ -43,6 +44,22 @@ test('an embedded store is locked against a second opener and reopens after clos
     const second = await openStore({ location: dir });
     const { rows } = await second.query<{ version: number }>('SELECT max(version)::int AS version FROM ward_migrations');
     assert.equal(rows[0]!.version, Math.max(...MIGRATIONS.map((m) => m.version)));
+    await second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a scan left running by a killed process is marked interrupted when the store is next opened, by any command', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+  try {
+    const first = await openStore({ location: dir });
+    await first.query("INSERT INTO scans (started_at, status, source) VALUES ('2026-03-04T00:00:00Z', 'running', 'killed')");
+    await first.close();
+    const second = await openStore({ location: dir });
+    const [scan] = await listScans(second);
+    assert.equal(scan!.status, 'interrupted');
+    assert.match(scan!.error!, /did not finish/);
     await second.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

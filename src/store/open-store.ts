@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WardError } from '../core/errors.js';
-import { acquireStoreLock } from './store-lock.js';
+import { acquireStoreLock, type StoreLockHolder } from './store-lock.js';
 import { migrate } from './migrate.js';
+import { markInterruptedScans } from './scan-repository.js';
 import type { QueryResult, SqlClient, Store } from './sql-client.js';
 
 /** Shared buffers of the embedded PostgreSQL. */
@@ -29,12 +30,23 @@ export function redactUrl(url: string): string {
 export interface OpenStoreOptions {
   /** A directory (embedded PGlite) or a `postgres://` URL. */
   readonly location: string;
+  /** How long to wait for the embedded store's lock when another process holds it (default 0: fail at once). */
+  readonly lockTimeoutMs?: number;
+  /** Called once when the embedded store is busy and the wait begins. */
+  readonly onLockWait?: (holder: StoreLockHolder, timeoutMs: number) => void;
+  /** Stops waiting for the lock. */
+  readonly signal?: AbortSignal;
 }
 
+/**
+ * Opens and migrates a store. Scans left running by a process that is gone (killed during the store write) are
+ * marked interrupted here, whatever command opens the store next.
+ */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = isPostgresUrl(options.location) ? await openPostgres(options.location) : await openPglite(options.location);
+  const store = isPostgresUrl(options.location) ? await openPostgres(options.location) : await openPglite(options.location, options);
   try {
     await migrate(store);
+    await markInterruptedScans(store);
   } catch (error) {
     await store.close();
     throw error;
@@ -42,7 +54,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
-async function openPglite(directory: string): Promise<Store> {
+async function openPglite(directory: string, options: Omit<OpenStoreOptions, 'location'>): Promise<Store> {
   const storeDir = resolve(directory);
   try {
     mkdirSync(storeDir, { recursive: true });
@@ -51,7 +63,11 @@ async function openPglite(directory: string): Promise<Store> {
       hint: 'choose a writable directory with --db or WARD_DB',
     });
   }
-  const lock = acquireStoreLock(join(storeDir, 'ward.lock'), storeDir);
+  const lock = await acquireStoreLock(join(storeDir, 'ward.lock'), storeDir, {
+    timeoutMs: options.lockTimeoutMs,
+    onWait: options.onLockWait,
+    signal: options.signal,
+  });
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     // PGlite's PostgreSQL starts with 128 MB of shared buffers, most of a scan's memory; ward's working set is

@@ -60,13 +60,32 @@ export function summariseFindings(findings: readonly Finding[]): ScanSummary {
 }
 
 /**
+ * Advisory-lock namespace of running scans: a scan holds `(SCAN_LOCK_NAMESPACE, scan id)` for as long as its store
+ * transaction is open, and the server drops it when the connection goes, so a scan whose process died is told
+ * from one still writing on PostgreSQL too (on the embedded store the store lock already keeps other processes out).
+ */
+export const SCAN_LOCK_NAMESPACE = 2002874980;
+
+const NOT_FINISHED = 'the scan did not finish: its process ended (killed, or its machine stopped) before the results were stored';
+
+/**
+ * Marks interrupted the scans recorded as running whose process is gone, and returns their ids. Run when a store is
+ * opened and when a scan begins: a scan killed during its store write is listed as interrupted from then on.
+ */
+export async function markInterruptedScans(store: SqlClient): Promise<number[]> {
+  const { rows } = await store.query<{ id: number }>(
+    "UPDATE scans SET status = 'interrupted', error = $2 WHERE status = 'running' AND pg_try_advisory_xact_lock($1, id) RETURNING id",
+    [SCAN_LOCK_NAMESPACE, NOT_FINISHED],
+  );
+  return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+}
+
+/**
  * Records a scan as running, in its own transaction, so that a scan that dies midway stays visible as such.
- * Scans another process left running are marked interrupted: on the embedded store the lock guarantees
- * no other process is scanning; on a server, only scans running for over a day are taken as dead.
+ * Scan ids are dense: the store numbers scans max + 1 (migration 8), where a sequence would skip ids after a crash.
  */
 export async function beginScan(store: Store, source: string, startedAt: Date, scope: readonly string[] | null = null): Promise<number> {
-  const stale = store.kind === 'pglite' ? "status = 'running'" : "status = 'running' AND started_at < now() - interval '1 day'";
-  await store.query(`UPDATE scans SET status = 'interrupted', error = 'the scan did not finish (process ended)' WHERE ${stale}`);
+  await markInterruptedScans(store);
   const { rows } = await store.query<{ id: number }>(
     "INSERT INTO scans (started_at, status, source, scope) VALUES ($1, 'running', $2, $3) RETURNING id",
     [startedAt, source, scope === null ? null : [...scope]],
@@ -74,8 +93,22 @@ export async function beginScan(store: Store, source: string, startedAt: Date, s
   return Number(rows[0]!.id);
 }
 
+/** The first statement of a scan's store transaction: the scan is known to be alive until that transaction ends. */
+export async function holdRunningScan(tx: SqlClient, scanId: number): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [SCAN_LOCK_NAMESPACE, scanId]);
+}
+
 export async function completeScan(client: SqlClient, scanId: number, finishedAt: Date, summary: ScanSummary): Promise<void> {
-  await client.query("UPDATE scans SET status = 'complete', finished_at = $2, summary = $3 WHERE id = $1", [scanId, finishedAt, JSON.stringify(summary)]);
+  await client.query("UPDATE scans SET status = 'complete', finished_at = $2, summary = $3, error = NULL WHERE id = $1", [
+    scanId,
+    finishedAt,
+    JSON.stringify(summary),
+  ]);
+}
+
+/** A scan stopped on purpose (Ctrl-C, SIGTERM): nothing of it was stored. */
+export async function interruptScan(client: SqlClient, scanId: number, finishedAt: Date, reason: string): Promise<void> {
+  await client.query("UPDATE scans SET status = 'interrupted', finished_at = $2, error = $3 WHERE id = $1", [scanId, finishedAt, reason]);
 }
 
 export async function failScan(client: SqlClient, scanId: number, finishedAt: Date, error: string): Promise<void> {

@@ -29,7 +29,7 @@ test('findings over three scans: current state with first seen and last change; 
     ],
     seedControls(),
   );
-  // a scan that died midway: the next command sees it as running, and `findings` still reads the last complete one
+  // a scan that died midway: the next command that opens the store marks it interrupted, and `findings` still reads the last complete one
   const store = await openStore({ location: db });
   await store.query("INSERT INTO scans (started_at, status, source) VALUES ('2026-03-04T00:00:00Z', 'running', 'killed')");
   await store.close();
@@ -58,7 +58,7 @@ test('findings over three scans: current state with first seen and last change; 
   assert.match(table.stdout, /first seen 2026-03-01T00:00:00\.000Z, last change 2026-03-03T00:00:00\.000Z/);
 
   const scans = JSON.parse((await ward(['scans', '--format', 'json'])).stdout) as { id: number; status: string; summary: { byStatus: Record<string, number> } | null }[];
-  assert.deepEqual(scans.map((s) => [s.id, s.status]), [[1, 'complete'], [2, 'complete'], [3, 'complete'], [4, 'running']]);
+  assert.deepEqual(scans.map((s) => [s.id, s.status]), [[1, 'complete'], [2, 'complete'], [3, 'complete'], [4, 'interrupted']]);
   assert.deepEqual(scans[2]!.summary!.byStatus, { pass: 2, fail: 1, error: 1, excepted: 0, skipped: 1 });
   assert.match((await ward(['scans'])).stdout, /^SCAN\s+STATUS\s+FINISHED/);
 

@@ -1,6 +1,6 @@
 /**
- * `ward remediate`: plan (default, a dry run), emit ready-to-run material, apply in verified batches, roll back.
- * The planning is pure (src/core/remediation); this file only gathers the inputs and talks to the user.
+ * `ward remediate`: plan (default, a dry run), emit ready-to-run material, apply in verified batches, roll back,
+ * list the runs. The planning is pure (src/core/remediation); this file only gathers the inputs and talks to the user.
  */
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +8,7 @@ import { Option } from '@commander-js/extra-typings';
 import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
 import type { Inventory } from '../../core/model.js';
 import type { EmitFormat } from '../../remediation/emitters/index.js';
+import type { RollbackResult } from '../../remediation/rollback-run.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, collectValues, usageError, type CliContext } from '../cli-context.js';
 import { EMIT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
@@ -38,6 +39,12 @@ let EMITTERS: typeof import('../../remediation/emitters/index.js').EMITTERS;
 let rollbackRun: typeof import('../../remediation/rollback-run.js').rollbackRun;
 let verifyByRecollecting: typeof import('../../remediation/verify-by-recollecting.js').verifyByRecollecting;
 let listExceptions: typeof import('../../store/exception-repository.js').listExceptions;
+let localLivenessProbe: typeof import('../../remediation/run-liveness.js').localLivenessProbe;
+let settleRuns: typeof import('../../remediation/settle-runs.js').settleRuns;
+let listRuns: typeof import('../../remediation/remediation-repository.js').listRuns;
+let countChanges: typeof import('../../remediation/remediation-repository.js').countChanges;
+let renderRunsTable: typeof import('../../remediation/render-runs.js').renderRunsTable;
+let runsJson: typeof import('../../remediation/render-runs.js').runsJson;
 let withStore: typeof import('../command-options.js').withStore;
 let selectControls: typeof import('../command-options.js').selectControls;
 let parseFormat: typeof import('../command-options.js').parseFormat;
@@ -63,6 +70,10 @@ async function loadImplementation(): Promise<void> {
     import('../../core/remediation/notification-levels.js'),
     import('../../remediation/plan-verified-remediation.js'),
     import('../../store/open-ephemeral-store.js'),
+    import('../../remediation/run-liveness.js'),
+    import('../../remediation/settle-runs.js'),
+    import('../../remediation/remediation-repository.js'),
+    import('../../remediation/render-runs.js'),
   ]);
   ({ collectCapture } = modules[0]);
   ({ normaliseCapture } = modules[1]);
@@ -83,6 +94,10 @@ async function loadImplementation(): Promise<void> {
   ({ notificationLevelsInForce } = modules[16]);
   ({ planVerifiedRemediation } = modules[17]);
   ({ openEphemeralStore } = modules[18]);
+  ({ localLivenessProbe } = modules[19]);
+  ({ settleRuns } = modules[20]);
+  ({ countChanges, listRuns } = modules[21]);
+  ({ renderRunsTable, runsJson } = modules[22]);
 }
 
 const DEFAULT_CONTROL = 'azure-defender-security-contact-email';
@@ -148,7 +163,8 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
         '  ward remediate --control azure-defender-security-contact-email --email soc@contoso.com --emit az\n' +
         '  ward remediate --all-controls --email soc@contoso.com --emit terraform\n' +
         '  ward remediate --control azure-defender-security-contact-notify-owners --control azure-defender-security-contact-attack-path --apply --yes\n' +
-        '  ward remediate rollback 3\n' +
+        '  ward remediate runs\n' +
+        '  ward remediate rollback 3            # a contact changed since the run is left alone (exit 1); --force restores it too\n' +
         'Writing contacts needs the Security Admin role (or Contributor) on each subscription.',
     )
     .action(async (options) => {
@@ -249,6 +265,9 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
             verify,
             now: context.io.now,
             log: (line) => void context.io.stderr.write(`${line}\n`),
+            // before the first write, so that a run killed midway can still be found and rolled back
+            onStarted: (runId) => void context.io.stderr.write(`ward: remediation run ${runId} started (ward remediate rollback ${runId} undoes it)\n`),
+            probe: localLivenessProbe({ exclusiveStore: store.kind === 'pglite', now: context.io.now }),
             runOptions: { controls: plan.controlIds, batchSize, priorityTag, maxChanges: maxChanges ?? null, truncate: Boolean(options.truncate), deleteLegacy: Boolean(options.deleteLegacy) },
           });
           const deferred = batched.deferred.map((s) => s.assetId);
@@ -266,34 +285,106 @@ export const registerRemediate: RegisterCommand = (program, context: CliContext)
       });
     });
 
+  /** The options commander gave the parent `remediate` (it declares --db, --tenant, --yes, --format too) merged with the subcommand's own. */
+  const mergedOptions = (own: object): Record<string, unknown> => ({
+    ...remediate.opts(),
+    ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)),
+  });
+
   remediate
     .command('rollback')
-    .description('restore every contact a remediation run changed to its recorded before-state')
-    .argument('<run-id>', 'the run id printed by --apply')
+    .description('restore every contact a remediation run changed to its recorded before-state; a contact changed since the run is left alone unless --force')
+    .argument('<run-id>', 'the run id printed by --apply (ward remediate runs lists them)')
+    .option('--force', 'also restore contacts that changed since the run (the summary lists every address that disappears)')
     .option('--db <location>', DB_HELP)
     .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
     .option('--yes', 'do not ask for confirmation (required off a terminal)')
+    .addOption(new Option('--format <format>', 'summary output').choices(['table', 'json']))
     .action(async (runIdText, own) => {
       await loadImplementation();
-      // the parent command declares --db, --tenant and --yes too, and commander gives them to it: merge both
-      const options = { ...remediate.opts(), ...Object.fromEntries(Object.entries(own).filter(([, value]) => value !== undefined)) } as {
-        db?: string;
-        tenant?: string;
-        yes?: boolean;
-      };
+      const options = mergedOptions(own) as { db?: string; tenant?: string; yes?: boolean; force?: boolean; format?: string };
       const runId = wholeNumber('run id', runIdText, undefined, 1)!;
+      const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
       if (!options.yes && !isTerminal(context)) throw usageError('rollback off a terminal needs --yes', 'nothing was changed');
-      if (!options.yes && !(await confirmOnTerminal(context, `Roll back remediation run ${runId}? Type yes to continue: `))) {
+      const question = options.force
+        ? `Roll back remediation run ${runId}, restoring contacts changed since the run too (--force)? Type yes to continue: `
+        : `Roll back remediation run ${runId}? Type yes to continue: `;
+      if (!options.yes && !(await confirmOnTerminal(context, question))) {
         context.io.stderr.write('ward: not confirmed: nothing was changed\n');
         context.exitCode = EXIT_ERROR;
         return;
       }
       const transport = createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) });
       const result = await withStore(context, options.db, (store) =>
-        rollbackRun({ store, transport, runId, now: context.io.now, log: (line) => void context.io.stderr.write(`${line}\n`) }),
+        rollbackRun({
+          store,
+          transport,
+          runId,
+          now: context.io.now,
+          force: Boolean(options.force),
+          probe: localLivenessProbe({ exclusiveStore: store.kind === 'pglite', now: context.io.now }),
+          log: (line) => void context.io.stderr.write(`${line}\n`),
+        }),
       );
-      context.io.stdout.write(`Run ${result.runId} rolled back: ${result.restored} change(s) restored${result.skipped ? `, ${result.skipped} not applied or already restored` : ''}\n`);
+      context.io.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : rollbackSummary(result));
+      // a refused change is left for a person to decide, like a run that stopped: 1, not a tool error
+      context.exitCode = result.refused > 0 ? EXIT_FINDINGS : EXIT_OK;
+    });
+
+  remediate
+    .command('runs')
+    .description('list the remediation runs: id, start, state (running, complete, stopped, failed, interrupted, rolled-back…), change counts, controls')
+    .option('--db <location>', DB_HELP)
+    .option('--tenant <id>', 'Microsoft Entra tenant to sign in to')
+    .option('--no-reconcile', 'do not read back the contacts of pending changes (no Azure sign-in)')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'json']))
+    .action(async (own) => {
+      await loadImplementation();
+      const options = mergedOptions(own) as { db?: string; tenant?: string; reconcile?: boolean; format?: string };
+      const format = parseFormat(options.format, ['table', 'json'] as const, 'table');
+      const listings = await withStore(context, options.db, async (store) => {
+        // runs whose process died are marked interrupted; their pending changes are read back when ward can sign in
+        const reconcile = options.reconcile !== false;
+        const settled = await settleRuns({
+          store,
+          now: context.io.now,
+          probe: localLivenessProbe({ exclusiveStore: store.kind === 'pglite', now: context.io.now }),
+          ...(reconcile ? { transport: createLiveArmTransport({ env: context.io.env, ...(options.tenant === undefined ? {} : { tenantId: options.tenant }) }) } : {}),
+          log: (line) => void context.io.stderr.write(`${line}\n`),
+        });
+        if (reconcile) {
+          for (const run of settled.unreadable) context.io.stderr.write(`ward: run ${run.runId}: ${run.pending} pending change(s) not read back: ${run.reason}\n`);
+        }
+        const counts = await countChanges(store);
+        return (await listRuns(store)).map((run) => ({ run, changes: counts.get(run.id) ?? {} }));
+      });
+      context.io.stdout.write(format === 'json' ? runsJson(listings) : renderRunsTable(listings));
       context.exitCode = EXIT_OK;
     });
 };
 
+/** What a rollback did, for people: counts, then every refused change with its reason, every address --force removed. */
+export function rollbackSummary(result: RollbackResult): string {
+  const parts = [`${result.restored} change(s) restored`];
+  if (result.forced) parts.push(`${result.forced} forced over later changes`);
+  if (result.atBefore) parts.push(`${result.atBefore} already at the before-state (left alone)`);
+  if (result.refused) parts.push(`${result.refused} refused (changed since the run)`);
+  if (result.skipped) parts.push(`${result.skipped} not applied or already restored`);
+  const lines = [`Run ${result.runId} ${result.refused ? 'partly rolled back' : 'rolled back'}: ${parts.join(', ')}`];
+  if (result.interrupted) lines.push(`The run had been interrupted: ${result.interrupted}`);
+  const refused = result.outcomes.filter((outcome) => outcome.outcome === 'refused');
+  if (refused.length > 0) {
+    lines.push(`Refused, left as they are (\`ward remediate rollback ${result.runId} --force\` restores their before-state):`);
+    for (const outcome of refused) lines.push(`  ${outcome.method} ${outcome.contactName} on ${outcome.assetId}: ${outcome.reason}`);
+  }
+  const forced = result.outcomes.filter((outcome) => outcome.outcome === 'forced');
+  if (forced.length > 0) {
+    lines.push('Forced (restored over later changes); addresses that disappeared:');
+    for (const outcome of forced) {
+      const foreign = new Set(outcome.foreignAddresses.map((address) => address.toLowerCase()));
+      const removed = outcome.removedAddresses.map((address) => (foreign.has(address.toLowerCase()) ? `${address} (not written by run ${result.runId})` : address));
+      lines.push(`  ${outcome.contactName} on ${outcome.assetId}: ${removed.length > 0 ? removed.join(', ') : 'none'}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,12 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import type { AzureCloudName } from '../../connectors/azure/azure-clouds.js';
+import type { Capture } from '../../core/inventory/capture.js';
 import type { Inventory } from '../../core/model.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { FailOn } from '../command-options.js';
 import { addAzureOptions, collectFromAzure, type AzureFlags } from '../azure-options.js';
 import { collectValues, type CliContext } from '../cli-context.js';
+import { interruptible } from '../interruptible.js';
+import { keepUnsavedCapture } from '../keep-unsaved-capture.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 import type { RegisterCommand } from './index.js';
 
@@ -16,7 +19,11 @@ import type { RegisterCommand } from './index.js';
  * normalisation; live answers of a shape Azure should never send become read errors on that subscription
  * (the others go on), while a malformed capture file stops the run (exit 2) so it can be fixed.
  */
-export async function readInventory(context: CliContext, offline: string | undefined, flags: AzureFlags): Promise<{ inventory: Inventory; source: string }> {
+export async function readInventory(
+  context: CliContext,
+  offline: string | undefined,
+  flags: AzureFlags,
+): Promise<{ inventory: Inventory; source: string; capture?: Capture }> {
   const { normaliseCapture } = await import('../../core/inventory/normalise-capture.js');
   if (offline !== undefined) {
     const { readCaptureDir } = await import('../../connectors/azure/read-capture-dir.js');
@@ -26,7 +33,7 @@ export async function readInventory(context: CliContext, offline: string | undef
   const { resolveAzureEndpoints } = await import('../../connectors/azure/azure-clouds.js');
   const endpoints = resolveAzureEndpoints({ env: context.io.env, ...(flags.cloud ? { cloud: flags.cloud as AzureCloudName } : {}) });
   const capture = await collectFromAzure(context, flags);
-  return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}` };
+  return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}`, capture };
 }
 
 export const registerScan: RegisterCommand = (program, context: CliContext) => {
@@ -57,16 +64,29 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
       const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
       const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
       const controls = selectControls(context, options.controls, options.control, options);
-      const { inventory, source } = await readInventory(context, options.offline, options as AzureFlags);
+      const { inventory, source, capture } = await readInventory(context, options.offline, options as AzureFlags);
       // before the store is opened: a scan that found nothing changes nothing
       refuseEmptyInventory(inventory, source, options.allowEmpty === true);
-      const { result, trend, exceptions } = await withStore(context, options.db, async (store) => {
-        // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
-        const flags = options as AzureFlags;
-        const scoped = options.offline === undefined && (flags.subscription !== undefined || flags.managementGroup !== undefined);
-        const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
-        const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, ...scope });
-        return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+      // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
+      const flags = options as AzureFlags;
+      const scoped = options.offline === undefined && (flags.subscription !== undefined || flags.managementGroup !== undefined);
+      let stored = false;
+      // Ctrl-C / SIGTERM from here on records the scan as interrupted (interruptible.ts)
+      const { result, trend, exceptions } = await interruptible(context.io, (signal) =>
+        withStore(
+          context,
+          options.db,
+          async (store) => {
+            const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
+            const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope });
+            stored = true;
+            return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+          },
+          { signal },
+        ),
+      ).catch(async (error: unknown) => {
+        // a live collection is never thrown away: a scan that could not be stored keeps it on disk
+        throw stored || capture === undefined ? error : await keepUnsavedCapture(context, capture, error, scoped);
       });
       const report: ScanReport = {
         tool: { name: 'ward', version: WARD_VERSION },
