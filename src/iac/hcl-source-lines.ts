@@ -36,18 +36,25 @@ export function findHclBlocks(text: string, keyword: string, firstLabel: string)
   return blocks;
 }
 
+/** The 1-based line holding `offset`: a binary search, so that finding every block of a large file stays linear. */
 function lineOf(lineStarts: readonly number[], offset: number): number {
-  let line = 0;
-  while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? Infinity) <= offset) line++;
-  return line + 1;
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lineStarts[middle] ?? Infinity) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low + 1;
 }
 
 /**
  * The first line in `fromLine..toLine` (1-based, inclusive) that starts with `key =` or `key:` (bare or quoted):
  * where a nested object key such as `emails` inside `body = { properties = { … } }` is written.
  */
-export function findNestedKey(text: string, fromLine: number, toLine: number, key: string): SourcePosition | undefined {
-  const lines = text.split('\n');
+export function findNestedKey(text: string | readonly string[], fromLine: number, toLine: number, key: string): SourcePosition | undefined {
+  // callers that look up many keys in one file pass its lines, split once
+  const lines = typeof text === 'string' ? text.split('\n') : text;
   const pattern = new RegExp(`^([ \\t]*(?:[{,][ \\t]*)?)"?${escapeRegExp(key)}"?[ \\t]*[=:](?!=)`);
   for (let index = Math.max(0, fromLine - 1); index < Math.min(lines.length, toLine); index++) {
     const match = pattern.exec(lines[index] ?? '');
@@ -55,6 +62,8 @@ export function findNestedKey(text: string, fromLine: number, toLine: number, ke
   }
   return undefined;
 }
+
+const ATTRIBUTE = new RegExp(`^([ \\t]*)(${IDENT})[ \\t]*=(?!=)`);
 
 /** Walks from just after the block's `{` to its matching `}`, recording attributes at depth 1. */
 function scanAttributes(lines: readonly string[], firstLine: number, firstColumn: number): { attributes: Map<string, SourcePosition>; lastLine: number } {
@@ -71,7 +80,7 @@ function scanAttributes(lines: readonly string[], firstLine: number, firstColumn
     }
     const from = index === firstLine ? firstColumn : 0;
     if (depth === 1 && !inBlockComment && index !== firstLine) {
-      const attribute = new RegExp(`^([ \\t]*)(${IDENT})[ \\t]*=(?!=)`).exec(line);
+      const attribute = ATTRIBUTE.exec(line);
       if (attribute?.[2] && !attributes.has(attribute[2])) {
         attributes.set(attribute[2], { line: index + 1, column: (attribute[1]?.length ?? 0) + 1 });
       }

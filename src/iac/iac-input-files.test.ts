@@ -47,7 +47,7 @@ test('a symlinked folder is scanned once, loops are not followed again', async (
   }
 });
 
-test('a binary x.tf, a FIFO and a device are error rows (exit 2); the other files are still judged', async () => {
+test('a binary x.tf, a FIFO, a device and a template nested 2,000 deep are error rows (exit 2); the other files are still judged', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ward-iac-odd-'));
   try {
     mkdirSync(path.join(dir, 'good'));
@@ -58,6 +58,8 @@ test('a binary x.tf, a FIFO and a device are error rows (exit 2); the other file
     execFileSync('mkfifo', [path.join(dir, 'fifo', 'main.tf')]);
     mkdirSync(path.join(dir, 'device'));
     symlinkSync('/dev/zero', path.join(dir, 'device', 'main.tf'));
+    mkdirSync(path.join(dir, 'deep'));
+    writeFileSync(path.join(dir, 'deep', 'template.json'), `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [${'['.repeat(2000)}${']'.repeat(2000)}]}`);
     const run = await iac(dir, ['.']);
     assert.equal(run.code, 2);
     const report = JSON.parse(run.stdout) as { findings: { file: string }[]; errors: { file: string; message: string }[] };
@@ -65,6 +67,7 @@ test('a binary x.tf, a FIFO and a device are error rows (exit 2); the other file
     assert.match(errors['binary/x.tf']!, /not a text file/);
     assert.match(errors['fifo/main.tf']!, /not a regular file/);
     assert.match(errors['device/main.tf']!, /not a regular file/);
+    assert.match(errors['deep/template.json']!, /nested 2,002 levels deep \(limit 128\)/);
     assert.deepEqual(report.findings.map((finding) => finding.file), ['good/main.tf']);
   } finally {
     rmSync(dir, { recursive: true, force: true });

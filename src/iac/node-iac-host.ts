@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { jsonNestingDepth } from '../core/inventory/input-limits.js';
 import type { BicepCompile, IacHost } from './iac-format.js';
 
 /**
@@ -10,6 +11,8 @@ import type { BicepCompile, IacHost } from './iac-format.js';
  */
 /** Bytes of one IaC file ward reads (README, "Guarantees and limits"). */
 export const IAC_FILE_BYTES = 64 * 1024 * 1024;
+/** Nesting of a JSON IaC file (ARM templates, plan JSON, .tf.json): real ones stay under 30. */
+export const IAC_JSON_DEPTH = 128;
 
 /**
  * The text of an IaC file: a regular file (never a FIFO or a device, which would hang or never end) of at most
@@ -23,7 +26,13 @@ export function readIacText(file: string): string {
     if (info.size > IAC_FILE_BYTES) throw new Error(`${info.size.toLocaleString('en-US')} bytes, past the limit of ${IAC_FILE_BYTES.toLocaleString('en-US')}`);
     const bytes = readFileSync(fd);
     if (bytes.includes(0)) throw new Error('not a text file (it holds NUL bytes)');
-    return bytes.toString('utf8');
+    const text = bytes.toString('utf8');
+    // the JSON parser and the template evaluator recurse: a file nested thousands deep is refused before either runs
+    if (file.endsWith('.json')) {
+      const depth = jsonNestingDepth(text);
+      if (depth > IAC_JSON_DEPTH) throw new Error(`nested ${depth.toLocaleString('en-US')} levels deep (limit ${IAC_JSON_DEPTH})`);
+    }
+    return text;
   } finally {
     closeSync(fd);
   }

@@ -180,14 +180,18 @@ async function readModule(files: readonly IacSourceFile[], contents: ModuleConte
       contents.errors.push({ file: file.displayPath, line: parsed.line, column: parsed.column, message: `Terraform syntax error: ${parsed.message}` });
       continue;
     }
-    const blocks = new Map<string, ReturnType<typeof findHclBlocks>>();
+    // blocks by type and name, and the file's lines, computed once per file: a file of thousands of resources stays linear
+    const blocks = new Map<string, Map<string, { name: string } & HclBlockLines>>();
+    let lines: readonly string[] | undefined;
     collect(file, parsed.body, contents, (type, name) => {
       let found = blocks.get(type);
       if (!found) {
-        found = findHclBlocks(file.text, 'resource', type);
+        found = new Map();
+        for (const block of findHclBlocks(file.text, 'resource', type)) if (!found.has(block.name)) found.set(block.name, block);
         blocks.set(type, found);
       }
-      return hclLocator(file.text, found.find((block) => block.name === name));
+      lines ??= file.text.split('\n');
+      return hclLocator(lines, found.get(name));
     });
   }
   return contents;
@@ -220,7 +224,7 @@ function collect(file: IacSourceFile, body: HclBody, contents: ModuleContents, l
   }
 }
 
-function hclLocator(text: string, block: ({ name: string } & HclBlockLines) | undefined): BlockLocator {
+function hclLocator(text: readonly string[], block: ({ name: string } & HclBlockLines) | undefined): BlockLocator {
   const header = block?.header ?? { line: 1, column: 1 };
   return {
     header,
