@@ -81,5 +81,5 @@ test('findings over three scans: current state with first seen and last change; 
   assert.match(gate.stdout, /NEW \(1\)\n.*absent -> fail  sub d/);
   const notComplete = await ward(['diff', '--from', '4']);
   assert.equal(notComplete.code, 2);
-  assert.match(notComplete.stderr, /^ward: scan 4 is running: only complete scans can be compared/);
+  assert.match(notComplete.stderr, /^ward: scan 4 is interrupted: only complete scans can be compared/);
 });

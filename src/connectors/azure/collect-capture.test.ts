@@ -172,8 +172,9 @@ test('5xx, resets, slow answers and truncated bodies are retried, then recorded 
     { pathIncludes: path(6), kind: 'server-error', times: 10 },
     { pathIncludes: path(7), kind: 'reset', times: 10 },
   ] as const;
-  await withEmulator({ capture: testCapture(), scriptedFaults, slowMs: 1500 }, async (emulator) => {
-    const capture = await collectCapture(fast(emulator, { maxRetries: 2, timeoutMs: 300 }));
+  await withEmulator({ capture: testCapture(), scriptedFaults, slowMs: 6000 }, async (emulator) => {
+    // the timeout sits far above a healthy answer on a loaded machine and far below a slow one
+    const capture = await collectCapture(fast(emulator, { maxRetries: 2, timeoutMs: 2000 }));
     for (const n of [1, 2, 3, 4]) assert.deepEqual(capture.securityContacts.get(id(n))?.body, BODIES[n - 1]![1], `subscription ${n} recovered`);
     assert.equal(errorCode(capture, id(5)), 'InvalidResponseBody');
     assert.equal(errorCode(capture, id(6)), 'ServiceUnavailable');
