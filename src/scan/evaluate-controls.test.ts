@@ -70,6 +70,16 @@ for (const kind of TEST_STORE_KINDS) {
     }
   });
 
+  test(`a check whose root field is skipped reports error, never pass (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const result = await verdicts(store, '{ connectors(where: { securityContacts_SOME: null }) @skip(if: true) { name } }');
+      assert.deepEqual(result, { good: 'error', none: 'error', unreadable: 'error', uncollected: 'error', disabled: 'skipped' });
+    } finally {
+      await store.close();
+    }
+  });
+
   test(`a contact-rooted check reports error on unreadable and uncollected subscriptions (${kind.name})`, { skip: kind.skip }, async () => {
     const store = (await kind.open())!;
     try {
