@@ -103,3 +103,32 @@ test('a FIFO, a device and an oversized file are input errors naming the file; n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('each limit holds at its edge: exactly the limit is data, one more is an error', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'x';
+    for (let i = 0; i < levels; i++) value = [value];
+    return value;
+  };
+  assert.equal(bodyValueProblem(nested(INPUT_LIMITS.jsonDepth)), undefined);
+  assert.match(bodyValueProblem(nested(INPUT_LIMITS.jsonDepth + 1))!, /nested deeper than 64/);
+  assert.equal(bodyValueProblem('a'.repeat(INPUT_LIMITS.stringLength)), undefined);
+  assert.match(bodyValueProblem('a'.repeat(INPUT_LIMITS.stringLength + 1))!, /characters long/);
+  const at = (contacts: number, addresses: number) =>
+    normaliseCapture({
+      subscriptions: { body: { value: [{ subscriptionId: id(1), state: 'Enabled' }] }, source: 'subscriptions.json' },
+      securityContacts: new Map([
+        [
+          id(1),
+          {
+            body: { value: Array.from({ length: contacts }, (_, i) => ({ name: `c${i}`, properties: { email: Array.from({ length: addresses }, (_, k) => `a${k}@x.io`).join(';') } })) },
+            source: 'contacts.json',
+          },
+        ],
+      ]),
+    }).connectors[0]!.readError;
+  assert.equal(at(INPUT_LIMITS.contactsPerSubscription, 1), null);
+  assert.equal(at(INPUT_LIMITS.contactsPerSubscription + 1, 1)?.code, 'InputLimit');
+  assert.equal(at(1, INPUT_LIMITS.addressesPerContact), null);
+  assert.equal(at(1, INPUT_LIMITS.addressesPerContact + 1)?.code, 'InputLimit');
+});
