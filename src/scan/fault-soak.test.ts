@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { collectCapture } from '../connectors/azure/collect-capture.js';
 import { normaliseCapture } from '../core/inventory/normalise-capture.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
+import { parseEnvFile } from '../emulator/env-file.js';
 import { startEmulator, type EmulatorOptions } from '../emulator/start-emulator.js';
 import { evaluateInventory } from './evaluate-inventory.js';
 import { loadControls } from './load-controls.js';
@@ -18,7 +19,7 @@ const SUBSCRIPTIONS = 300;
 async function verdicts(options: EmulatorOptions): Promise<Map<string, string>> {
   const emulator = await startEmulator({ synthetic: SUBSCRIPTIONS, seed: 7, ...options });
   try {
-    const env = Object.fromEntries(emulator.envFileLines.map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const env = parseEnvFile(emulator.envFileLines.join('\n'));
     const capture = await collectCapture({ env, ca: emulator.caPem, concurrency: 16, timeoutMs: 2000, maxRetries: 8, retryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50 });
     const inventory = normaliseCapture(capture, { invalidBodies: 'error' });
     const findings = await evaluateInventory(loadControls(BUILTIN_CONTROLS_DIR, BUILTIN_CONTROLS_DIR), inventory);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Inventory } from '../../core/model.js';
 import { createSeededRandom } from '../../emulator/seeded-random.js';
+import { parseEnvFile } from '../../emulator/env-file.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/start-emulator.js';
 import { addAddressByHand, emulatorFor } from '../../remediation/test-support/emulator-tenant.js';
 import { createRun, insertChange, listChanges } from '../../remediation/remediation-repository.js';
@@ -184,7 +185,7 @@ describe('ward remediate against the emulator (child processes, as a user runs i
 
   before(async () => {
     emulator = await startEmulator({ captureDir: FIXTURE, caFile: join(scratch, 'ca.pem') });
-    env = Object.fromEntries(emulator.envFileLines.map((line) => line.split(/=(.*)/s).slice(0, 2).map((part) => part.replace(/^'|'$/g, '')) as [string, string]));
+    env = parseEnvFile(emulator.envFileLines.join('\n'));
   });
   after(async () => {
     await emulator?.close();

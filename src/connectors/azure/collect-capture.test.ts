@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { isWardError } from '../../core/errors.js';
 import { loadCaptureDir } from '../../emulator/load-capture-dir.js';
+import { parseEnvFile } from '../../emulator/env-file.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/start-emulator.js';
 import { createTrustedAgent } from './trusted-agent.js';
 import type { Capture, CapturedBody } from '../../core/inventory/capture.js';
@@ -93,7 +94,7 @@ function recordingCredential(emulator: RunningEmulator): { credential: TokenCred
 }
 
 const envOf = (emulator: RunningEmulator): Record<string, string> =>
-  Object.fromEntries(emulator.envFileLines.map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  parseEnvFile(emulator.envFileLines.join('\n'));
 
 async function withEmulator<T>(options: EmulatorOptions, run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
   const emulator = await startEmulator(options);
