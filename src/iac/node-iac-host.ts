@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonNestingDepth } from '../core/inventory/input-limits.js';
+import { readRegularFile } from '../io/read-regular-file.js';
 import type { BicepCompile, IacHost } from './iac-format.js';
 
 /**
@@ -19,23 +19,15 @@ export const IAC_JSON_DEPTH = 128;
  * IAC_FILE_BYTES, holding text (no NUL byte: a binary file named x.tf is an error row, not an empty module).
  */
 export function readIacText(file: string): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) throw new Error('not a regular file');
-    if (info.size > IAC_FILE_BYTES) throw new Error(`${info.size.toLocaleString('en-US')} bytes, past the limit of ${IAC_FILE_BYTES.toLocaleString('en-US')}`);
-    const bytes = readFileSync(fd);
-    if (bytes.includes(0)) throw new Error('not a text file (it holds NUL bytes)');
-    const text = bytes.toString('utf8');
-    // the JSON parser and the template evaluator recurse: a file nested thousands deep is refused before either runs
-    if (file.endsWith('.json')) {
-      const depth = jsonNestingDepth(text);
-      if (depth > IAC_JSON_DEPTH) throw new Error(`nested ${depth.toLocaleString('en-US')} levels deep (limit ${IAC_JSON_DEPTH})`);
-    }
-    return text;
-  } finally {
-    closeSync(fd);
+  const bytes = readRegularFile(file, IAC_FILE_BYTES);
+  if (bytes.includes(0)) throw new Error('not a text file (it holds NUL bytes)');
+  const text = bytes.toString('utf8');
+  // the JSON parser and the template evaluator recurse: a file nested thousands deep is refused before either runs
+  if (file.endsWith('.json')) {
+    const depth = jsonNestingDepth(text);
+    if (depth > IAC_JSON_DEPTH) throw new Error(`nested ${depth.toLocaleString('en-US')} levels deep (limit ${IAC_JSON_DEPTH})`);
   }
+  return text;
 }
 
 export function nodeIacHost(cwd: string, compileBicep?: BicepCompile): IacHost {

@@ -1,35 +1,25 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readdirSync, statSync, constants } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { WardError } from '../../core/errors.js';
 import { SECURITY_CONTACTS_FILE, SUBSCRIPTIONS_DIR, SUBSCRIPTIONS_FILE, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
 import { INPUT_LIMITS, jsonNestingDepth } from '../../core/inventory/input-limits.js';
+import { RegularFileError, readRegularFile } from '../../io/read-regular-file.js';
 import { parseJsonText } from './parse-json-file.js';
 
-/**
- * The text of a capture file: a regular file (never a FIFO or a device such as /dev/zero, which would hang or
- * grow without bound) of at most `limit` bytes. Opened without blocking, checked on the open descriptor.
- */
+/** The text of a capture file: a regular file within `limit` (read-regular-file.ts), or one line naming it. */
 function readCaptureFile(path: string, displayPath: string, limit: number): string {
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return readRegularFile(path, limit).toString('utf8');
   } catch (error) {
-    throw new WardError('CAPTURE_INVALID', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { location: { file: displayPath } });
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) {
+    if (!(error instanceof RegularFileError)) throw error;
+    const reason = error.message;
+    if (error.kind === 'not-regular') {
       throw new WardError('CAPTURE_INVALID', 'not a regular file: capture files are plain files', { location: { file: displayPath }, hint: 'replace it with the response body as a file' });
     }
-    if (info.size > limit) {
-      throw new WardError('CAPTURE_INVALID', `${info.size.toLocaleString('en-US')} bytes, past the limit of ${limit.toLocaleString('en-US')} for this file`, {
-        location: { file: displayPath },
-        hint: "Azure's answers are far smaller: is this the right file?",
-      });
+    if (error.kind === 'too-large') {
+      throw new WardError('CAPTURE_INVALID', `${reason} for this file`, { location: { file: displayPath }, hint: "Azure's answers are far smaller: is this the right file?" });
     }
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
+    throw new WardError('CAPTURE_INVALID', `cannot read the file: ${reason}`, { location: { file: displayPath } });
   }
 }
 
