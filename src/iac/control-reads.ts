@@ -1,5 +1,6 @@
 import { Kind, parse, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { checkVariables } from '../core/control/control-parameters.js';
+import { isPerAssetCheck } from '../core/engine/evaluate-check.js';
 import type { Check, Control } from '../core/model.js';
 import type { FilterTree } from '../core/query/filter-tree.js';
 import { inventoryStorageModel, typeModel, type StorageModel } from '../core/query/inventory-schema.js';
@@ -71,7 +72,7 @@ export function readsOfControl(control: Control, model: StorageModel = inventory
   const subscriptionFields = new Set<string>();
   let wholeInventory: string | undefined;
   for (const check of control.checks) {
-    const perAsset = check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
+    const perAsset = isPerAssetCheck(check);
     if (!perAsset) wholeInventory ??= check.expect.source;
     const fields = fieldsReadBy(check, checkVariables(control, check), model);
     if (fields === undefined) return { ...EVERYTHING, ...(wholeInventory === undefined ? {} : { wholeInventory }) };

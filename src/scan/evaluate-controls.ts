@@ -6,23 +6,18 @@
 import { checkVariables } from '../core/control/control-parameters.js';
 import { coveredAssets } from '../core/engine/covered-assets.js';
 import { combineCheckFindings } from '../core/engine/combine-check-findings.js';
-import { evaluateCheck, INACTIVE_STATES, type CheckOutcome, type CoveredAsset } from '../core/engine/evaluate-check.js';
+import { evaluateCheck, INACTIVE_STATES, isPerAssetCheck, type CheckOutcome, type CoveredAsset } from '../core/engine/evaluate-check.js';
 import { explainFailures } from '../core/engine/explain-failure.js';
 import type { Check, Control, Finding, Inventory } from '../core/model.js';
 import { executeRootIds, executeValidatedQuery, validateCheckQuery } from '../core/query/execute-query.js';
 import { splitAssetIds } from '../core/query/with-asset-id.js';
 import type { SqlClient } from '../core/sql-client.js';
 
-/** Whether a check is judged asset by asset (`eq []`: whatever the query returns fails). */
-function isPerAsset(check: Check): boolean {
-  return check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
-}
-
 async function runCheckQuery(client: SqlClient, check: Check, variables: Record<string, unknown>): Promise<CheckOutcome> {
   try {
     const validated = validateCheckQuery(check.query, check.file);
     // a per-asset check needs only which assets the root returns: its compiled SQL, without a GraphQL result
-    if (isPerAsset(check)) {
+    if (isPerAssetCheck(check)) {
       const ids = await executeRootIds(client, validated, check.rootField, variables);
       if (ids !== undefined) return { ok: true, ids, items: ids };
     }
@@ -55,7 +50,7 @@ export async function evaluateControls(client: SqlClient, controls: readonly Con
       const variables = checkVariables(control, check);
       const outcome = await runCheckQuery(client, check, variables);
       const assets = coveredAssets(inventory, check.assetType);
-      const explanations = isPerAsset(check) ? await explainFailures(client, check, variables, failingIds(assets, outcome)).catch(() => new Map<string, string>()) : new Map<string, string>();
+      const explanations = isPerAssetCheck(check) ? await explainFailures(client, check, variables, failingIds(assets, outcome)).catch(() => new Map<string, string>()) : new Map<string, string>();
       // no spread: a tenant of 200,000 subscriptions would overflow the call stack
       for (const finding of evaluateCheck(control, check, assets, outcome, (id) => explanations.get(id))) perCheck.push(finding);
     }

@@ -18,6 +18,11 @@ export type CheckOutcome =
   | { readonly ok: true; readonly ids: readonly string[]; readonly items: readonly unknown[] }
   | { readonly ok: false; readonly message: string };
 
+/** Whether a check is judged asset by asset (`eq []`: whatever the query returns fails) rather than as a whole set. */
+export function isPerAssetCheck(check: Pick<Check, 'expect'>): boolean {
+  return check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
+}
+
 /** Subscriptions in these states are not evaluated: they are reported `skipped`, never pass or fail. */
 export const INACTIVE_STATES: ReadonlySet<string> = new Set(['Disabled', 'Deleted']);
 
@@ -34,7 +39,7 @@ export function evaluateCheck(
   explain: (assetId: string) => string | undefined = () => undefined,
 ): Finding[] {
   const returned = new Set<string>(outcome.ok ? outcome.ids : []);
-  const perAsset = check.expect.kind === 'eq' && Array.isArray(check.expect.value) && check.expect.value.length === 0;
+  const perAsset = isPerAssetCheck(check);
   const setVerdict = outcome.ok && !perAsset ? meetsExpectation(check.expect, outcome.items) : undefined;
 
   return assets.map((asset): Finding => {
