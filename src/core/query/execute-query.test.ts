@@ -6,12 +6,14 @@ import { WardError } from '../errors.js';
 import type { Inventory } from '../model.js';
 import { replaceInventory } from '../../store/inventory-repository.js';
 import type { Store } from '../../store/sql-client.js';
-import { TEST_STORE_KINDS } from '../../store/test-store.js';
+import { TEST_STORE_KINDS, openMemoryStore } from '../../store/test-store.js';
 import { executeQuery, validateQuery } from './execute-query.js';
 import { buildInventorySchema, inventoryStorageModel, typeModel } from './inventory-schema.js';
 import { evaluateReference } from './reference-evaluator.js';
 import { parseWhere } from './where-parser.js';
 import { connector, connectorId, contact } from './test-support/inventory-builders.js';
+import { parseCypher, runCypher } from './test-support/cypher-evaluator.js';
+import { Neo4jLibrary, nodesFromStore } from './test-support/neo4j-library.js';
 
 /**
  * The filter-dialect table, row by row, on PGlite and PostgreSQL and in the reference evaluator. `undefined`
@@ -57,8 +59,8 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['{ name_IN: [null, "beta"] }', ['c4']],
   ['{ name_IN: null }', ['c3']],
   ['{ name_NOT_IN: ["alpha"] }', ['c2', 'c4', 'c5']],
-  ['{ name_NOT_IN: [] }', ['c1', 'c2', 'c4', 'c5']],
-  ['{ name_NOT_IN: [null, "beta"] }', ['c1', 'c2', 'c5']],
+  ['{ name_NOT_IN: [] }', ALL], // NOT (x IN []) is true, a null x included
+  ['{ name_NOT_IN: [null, "beta"] }', []], // the null item makes every non-match unknown
   ['{ name_NOT_IN: null }', ['c1', 'c2', 'c4', 'c5']],
   ['{ id_IN: ["/subscriptions/c2", "/subscriptions/c9"] }', ['c2']],
   // string tests: case-sensitive, missing never matches, no wildcards
@@ -102,10 +104,10 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['{ NOT: { OR: [] } }', ALL],
   ['{ OR: [{}, { name: "alpha" }] }', ['c1']],
   ['{ AND: [{}, { name: "alpha" }] }', ['c1']],
-  ['{ NOT: { name: "alpha" } }', ['c2', 'c3', 'c4', 'c5']],
-  ['{ NOT: { state: "Enabled" } }', ['c2', 'c3', 'c5']],
-  ['{ NOT: { name_IN: [null, "beta"] } }', ['c1', 'c2', 'c3', 'c5']],
-  ['{ NOT: { name_CONTAINS: "lph" } }', ['c2', 'c3', 'c4']],
+  ['{ NOT: { name: "alpha" } }', ['c2', 'c4', 'c5']], // NOT unknown is unknown: c3 (name null) is not returned
+  ['{ NOT: { state: "Enabled" } }', ['c2', 'c5']],
+  ['{ NOT: { name_IN: [null, "beta"] } }', []],
+  ['{ NOT: { name_CONTAINS: "lph" } }', ['c2', 'c4']],
   ['{ NOT: { NOT: { name: "alpha" } } }', ['c1']],
   ['{ AND: [{ tenantId: "t1" }, { NOT: { name: null } }] }', ['c1']],
   ['{ OR: [{ name: "beta" }, { state: "Warned" }] }', ['c4', 'c5']],
@@ -117,11 +119,11 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['{ securityContacts_NONE: {} }', ALL],
   ['{ securityContacts_ALL: {} }', ALL],
   ['{ securityContacts_SINGLE: {} }', ALL],
-  ['{ securityContacts_SOME: { NOT: {} } }', ALL],
+  ['{ securityContacts_SOME: { NOT: {} } }', ['c1', 'c3', 'c4', 'c5']], // not {}: the library still asks for a related node
   ['{ securityContacts_SOME: { email: "a@x.io" } }', ['c1', 'c5']],
   ['{ securityContacts_NONE: { email: "a@x.io" } }', ['c2', 'c3', 'c4']],
   ['{ securityContacts_ALL: { email_NOT: null } }', ['c1', 'c4', 'c5']],
-  ['{ securityContacts_ALL: { email_CONTAINS: "@" } }', ['c1', 'c5']],
+  ['{ securityContacts_ALL: { email_CONTAINS: "@" } }', ['c1', 'c3', 'c5']], // c3's null address counts neither way
   ['{ securityContacts_ALL: { NOT: { email: "a@x.io" } } }', ['c3', 'c4']],
   ['{ securityContacts_SINGLE: { email_CONTAINS: "@" } }', ['c1', 'c3']],
   ['{ securityContacts_SINGLE: { isEnabled: true } }', ['c1']],
@@ -135,6 +137,56 @@ const CASES: readonly (readonly [string, readonly string[]])[] = [
   ['{ securityContacts_SOME: { email: "a@x.io" }, securityContacts_NONE: { emails_INCLUDES: "c@x.io" } }', ['c1']],
   // the seed check's filter: no contact, or any contact whose address is missing, null or empty
   ['{ OR: [{ securityContacts_SOME: null }, { securityContacts_SOME: { email: null } }, { securityContacts_SOME: { email: "" } }] }', ['c2', 'c3', 'c4']],
+];
+
+
+/**
+ * The issue-15 examples: contacts whose address or isEnabled is null, where two-valued logic and the library's
+ * three-valued Cypher part ways. Each row is checked against the library's own Cypher below.
+ */
+const NULLS_INVENTORY: Inventory = {
+  connectors: [
+    connector('n1', { name: 'gamma' }),
+    connector('n2', { name: null }),
+    connector('n3', { name: 'delta' }),
+    connector('n4', { name: '' }),
+    connector('n5', { name: 'epsilon' }),
+    connector('n6', { name: null }),
+  ],
+  securityContacts: [
+    contact('n1', 'default', { email: 'a@x.io', isEnabled: true }),
+    contact('n2', 'default', { email: null, isEnabled: null }),
+    contact('n3', 'default1', { email: '', isEnabled: false }),
+    contact('n3', 'default2', { email: null, isEnabled: true }),
+    contact('n4', 'default1', { email: 'b@x.io', isEnabled: null }),
+    contact('n4', 'default2', { email: 'a@x.io', isEnabled: true }),
+    contact('n6', 'default1', { email: null }),
+    contact('n6', 'default2', { email: 'a@x.io' }),
+  ],
+};
+const NULL_CASES: readonly (readonly [string, readonly string[]])[] = [
+  ['{ securityContacts_SOME: { NOT: { email: "" } } }', ['n1', 'n4', 'n6']],
+  ['{ securityContacts_SOME: { email_NOT: "" } }', ['n1', 'n4', 'n6']],
+  ['{ securityContacts_ALL: { email_NOT: "" } }', ['n1', 'n4', 'n6']],
+  ['{ NOT: { securityContacts_ALL: { email_NOT: "" } } }', ['n2', 'n3', 'n5']],
+  ['{ securityContacts_SOME: { email_NOT_IN: [null, ""] } }', []],
+  ['{ securityContacts_SOME: { email_NOT_IN: [] } }', ['n1', 'n2', 'n3', 'n4', 'n6']],
+  ['{ securityContacts_SOME: { email_IN: [null] } }', []],
+  ['{ securityContacts_SOME: { email_IN: [null, "b@x.io"] } }', ['n4']],
+  ['{ NOT: { name: "gamma" } }', ['n3', 'n4', 'n5']],
+  ['{ name_NOT: "gamma" }', ['n3', 'n4', 'n5']],
+  ['{ securityContacts_SOME: { NOT: { isEnabled: true } } }', ['n3']],
+  ['{ securityContacts_SINGLE: { NOT: { email: "a@x.io" } } }', ['n3', 'n4']],
+  ['{ securityContacts_NONE: { NOT: { email: "a@x.io" } } }', ['n1', 'n2', 'n5', 'n6']],
+  ['{ securityContacts_NONE: { isEnabled_NOT: true } }', ['n1', 'n2', 'n4', 'n5', 'n6']],
+  ['{ securityContacts: null }', ['n5']],
+  ['{ securityContacts_NOT: null }', ['n1', 'n2', 'n3', 'n4', 'n6']],
+  ['{ securityContacts: { email: "" } }', ['n3']],
+  ['{ securityContacts_NOT: { email: "a@x.io" } }', ['n2', 'n3', 'n5']],
+  ['{ securityContacts_SOME: { AND: [] } }', ['n1', 'n2', 'n3', 'n4', 'n6']],
+  ['{ securityContacts_NONE: { OR: [] } }', ['n5']],
+  ['{ securityContacts_ALL: { NOT: {} } }', ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']],
+  ['{ OR: [{ securityContacts_SOME: null }, { securityContacts_SOME: { email: null } }, { securityContacts_SOME: { email: "" } }] }', ['n2', 'n3', 'n5', 'n6']],
 ];
 
 /** The stored seed check, read from the control folder so that what is measured is what ships. */
@@ -153,15 +205,51 @@ function connectorKeys(result: { data?: Record<string, unknown> | null }): strin
   return keys((result.data!.connectors as { id: string }[]).map((row) => row.id));
 }
 
-test('the reference evaluator agrees with every row of the dialect table', () => {
+/** Each table: an inventory and [where literal, matching connectors]. */
+const TABLES = [
+  { name: 'the dialect table', inventory: INVENTORY, cases: CASES },
+  { name: 'the three-valued examples', inventory: NULLS_INVENTORY, cases: NULL_CASES },
+] as const;
+
+function whereValue(where: string): unknown {
+  const value = valueFromAST(parseValue(where), buildInventorySchema().getType('ConnectorWhere') as GraphQLInputType);
+  assert.notEqual(value, undefined, `${where} is a valid ConnectorWhere`);
+  return value;
+}
+
+for (const table of TABLES) {
+  test(`the reference evaluator agrees with every row of ${table.name}`, () => {
+    const model = inventoryStorageModel();
+    const type = typeModel(model, 'Connector');
+    for (const [where, expected] of table.cases) {
+      const rows = evaluateReference(table.inventory, model, type, parseWhere(whereValue(where), type, model));
+      assert.deepEqual(keys(rows.map((row) => row.id)), [...expected].sort(), where);
+    }
+  });
+}
+
+describe('@neo4j/graphql 5.12.9 agrees with every row of both tables (its own Cypher, evaluated over the stored rows)', () => {
   const model = inventoryStorageModel();
   const type = typeModel(model, 'Connector');
-  const inputType = buildInventorySchema().getType('ConnectorWhere') as GraphQLInputType;
-  for (const [where, expected] of CASES) {
-    const value = valueFromAST(parseValue(where), inputType);
-    assert.notEqual(value, undefined, `${where} is a valid ConnectorWhere`);
-    const rows = evaluateReference(INVENTORY, model, type, parseWhere(value, type, model));
-    assert.deepEqual(keys(rows.map((row) => row.id)), [...expected].sort(), where);
+  let library: Neo4jLibrary;
+  let store: Store;
+  before(async () => {
+    library = await Neo4jLibrary.forModel(model);
+    store = await openMemoryStore();
+  });
+  after(async () => {
+    await store?.close();
+  });
+  for (const table of TABLES) {
+    test(table.name, async () => {
+      await replaceInventory(store, table.inventory, { collectedAt: new Date(0), scanId: null, scope: 'all' });
+      const nodes = (await nodesFromStore(store, model)).get('Connector')!;
+      for (const [where, expected] of table.cases) {
+        const { cypher, params } = await library.compile(type, whereValue(where));
+        const ids = runCypher(parseCypher(cypher), nodes, params).map((node) => node.properties.id);
+        assert.deepEqual(keys(ids), [...expected].sort(), `${where}\n${cypher}`);
+      }
+    });
   }
 });
 
@@ -170,10 +258,22 @@ for (const kind of TEST_STORE_KINDS) {
     let store: Store;
     before(async () => {
       store = (await kind.open())!;
-      await replaceInventory(store, INVENTORY, { collectedAt: new Date('2025-01-01T00:00:00Z'), scanId: null, scope: 'all' });
+      await replaceInventory(store, NULLS_INVENTORY, { collectedAt: new Date('2025-01-01T00:00:00Z'), scanId: null, scope: 'all' });
     });
     after(async () => {
       await store?.close();
+    });
+
+    for (const [where, expected] of NULL_CASES) {
+      test(where, async () => {
+        const result = await executeQuery(store, `{ connectors(where: ${where}) { id } }`);
+        assert.deepEqual(connectorKeys(result), [...expected].sort());
+      });
+    }
+
+    test('(the dialect table inventory)', async () => {
+      await replaceInventory(store, { connectors: [], securityContacts: [] }, { collectedAt: new Date('2025-01-01T00:00:00Z'), scanId: null, scope: 'all' });
+      await replaceInventory(store, INVENTORY, { collectedAt: new Date('2025-01-01T00:00:00Z'), scanId: null, scope: 'all' });
     });
 
     for (const [where, expected] of CASES) {

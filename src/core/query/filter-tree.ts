@@ -22,12 +22,15 @@ export interface ValuePredicate {
   readonly value: ScalarValue;
 }
 
-/** `_IN` / `_NOT_IN` (null items already dropped: they never match), or list-field (in)equality. */
+/**
+ * `_IN` / `_NOT_IN` with the list as given (a null item is kept: `x IN [null]` is unknown, never true), or
+ * list-field (in)equality (whose items are never null).
+ */
 export interface ListPredicate {
   readonly kind: 'predicate';
   readonly field: ScalarFieldModel;
   readonly operator: ListOperator;
-  readonly values: readonly ScalarValue[];
+  readonly values: readonly (ScalarValue | null)[];
 }
 
 export type Predicate = NullPredicate | ValuePredicate | ListPredicate;
@@ -40,7 +43,11 @@ export interface RelationFilter {
   readonly filter: FilterTree;
 }
 
-/** `r_SOME: null` (no related rows: `exists: false`) and `r_NONE: null` (at least one: `exists: true`). */
+/**
+ * `r_SOME: null` (no related rows: `exists: false`) and `r_NONE: null` (at least one: `exists: true`); also what
+ * `r_SOME` / `r_NONE` become when their filter is not `{}` but holds only empty pieces (`r_SOME: { NOT: {} }` is
+ * "at least one related row", as the library compiles it).
+ */
 export interface RelationExists {
   readonly kind: 'relationExists';
   readonly field: RelationFieldModel;

@@ -175,12 +175,15 @@ function whereInputSdl(type: TypeModel, model: StorageModel): string {
     if (field.kind === 'json') continue;
     if (field.kind === 'relation') {
       const target = model.types.get(field.target)!;
-      for (const { suffix } of RELATION_SUFFIXES) lines.push(`  ${field.name}${suffix}: ${target.whereType}`);
+      for (const { suffix, deprecatedFor } of RELATION_SUFFIXES) {
+        const deprecated = deprecatedFor ? ` @deprecated(reason: "Use ${field.name}${deprecatedFor} (${field.name}${suffix} is the @neo4j/graphql 4.x/5.x spelling, removed in 6.x)")` : '';
+        lines.push(`  ${field.name}${suffix}: ${target.whereType}${deprecated}`);
+      }
       continue;
     }
     const graphqlType = field.scalar;
     for (const entry of suffixesFor(field.filter)) {
-      // `_IN` lists accept null items (they never match); list-field equality takes a list of non-null items.
+      // `_IN` lists accept null items (kept: `x IN [null]` is unknown); list-field equality takes non-null items.
       const inputType = entry.input === 'value' ? graphqlType : field.list ? `[${graphqlType}!]` : `[${graphqlType}]`;
       lines.push(`  ${field.name}${entry.suffix}: ${inputType}`);
     }

@@ -14,10 +14,12 @@ const inventory: Inventory = {
 };
 const ids = (where: unknown): string[] => evaluateReference(inventory, model, Connector, parseWhere(where, Connector, model)).map((row) => String(row.id));
 
-test('results are ordered by id; a missing property is null', () => {
+test('results are ordered by id; a missing property is null, and a comparison with it unknown', () => {
   assert.deepEqual(ids({}), ['a', 'b', 'c'].map(connectorId));
   assert.deepEqual(ids({ name: null }), [connectorId('a')]);
-  assert.deepEqual(ids({ NOT: { name: 'b' } }), ['a', 'c'].map(connectorId));
+  // NOT unknown is unknown: a (no name) is neither "b" nor "not b"
+  assert.deepEqual(ids({ NOT: { name: 'b' } }), [connectorId('c')]);
+  assert.deepEqual(ids({ OR: [{ name: 'b' }, { NOT: { name: 'b' } }] }), ['b', 'c'].map(connectorId));
 });
 
 test('type and provider are implied by the record type', () => {

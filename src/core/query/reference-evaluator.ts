@@ -2,10 +2,12 @@
  * The reference evaluator: the same filter tree evaluated over plain objects in memory. It is written for
  * obviousness, not speed, and is the oracle the SQL printer is property-tested against. Pure.
  *
- * A record's property is "missing" when it is undefined or null; the dialect treats both alike.
+ * A record's property is "missing" when it is undefined or null; the dialect treats both alike. Truth values are
+ * three-valued (Kleene, as in the library's Cypher): a comparison with a missing property is unknown (null),
+ * `NOT unknown` is unknown, and a record is selected only when its filter is true.
  */
 import type { Inventory } from '../model.js';
-import type { FilterTree, Predicate, ScalarValue } from './filter-tree.js';
+import type { FilterTree, Predicate } from './filter-tree.js';
 import type { RelationFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -25,57 +27,83 @@ function valueOf(row: Row, type: TypeModel, field: string): unknown {
   return null;
 }
 
-function sameList(a: readonly unknown[], b: readonly ScalarValue[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
+/** true, false, or null for unknown. */
+export type Truth = boolean | null;
+
+function not(value: Truth): Truth {
+  return value === null ? null : !value;
 }
 
-function testPredicate(predicate: Predicate, value: unknown): boolean {
-  const exists = value !== null && value !== undefined;
+/** Kleene AND: false wins, then unknown. */
+function and(values: readonly Truth[]): Truth {
+  if (values.includes(false)) return false;
+  return values.includes(null) ? null : true;
+}
+
+/** Kleene OR: true wins, then unknown. */
+function or(values: readonly Truth[]): Truth {
+  if (values.includes(true)) return true;
+  return values.includes(null) ? null : false;
+}
+
+/** `x IN list`: true on a match; otherwise unknown when x is missing or the list holds a null; false for []. */
+function isIn(value: unknown, list: readonly unknown[]): Truth {
+  if (list.length === 0) return false;
+  if (value === null || value === undefined) return null;
+  if (list.includes(value)) return true;
+  return list.includes(null) ? null : false;
+}
+
+function testPredicate(predicate: Predicate, value: unknown): Truth {
+  const missing = value === null || value === undefined;
   switch (predicate.operator) {
     case 'isNull':
-      return !exists;
+      return missing;
     case 'isNotNull':
-      return exists;
+      return !missing;
     case 'in':
-      return exists && predicate.values.includes(value as ScalarValue);
+      return isIn(value, predicate.values);
     case 'notIn':
-      return exists && !predicate.values.includes(value as ScalarValue);
+      return not(isIn(value, predicate.values));
     case 'listEq':
-      return Array.isArray(value) && sameList(value, predicate.values);
-    case 'listNot':
-      return Array.isArray(value) && !sameList(value, predicate.values);
+    case 'listNot': {
+      if (missing) return null;
+      const list = value as readonly unknown[];
+      const same = list.length === predicate.values.length && list.every((item, index) => item === predicate.values[index]);
+      return predicate.operator === 'listEq' ? same : !same;
+    }
   }
+  if (missing) return null;
   const wanted = predicate.value;
-  const text = typeof value === 'string' ? value : undefined;
   switch (predicate.operator) {
     case 'eq':
-      return exists && value === wanted;
+      return value === wanted;
     case 'not':
-      return exists && value !== wanted;
+      return value !== wanted;
     case 'contains':
-      return text !== undefined && text.includes(wanted as string);
+      return (value as string).includes(wanted as string);
     case 'notContains':
-      return text !== undefined && !text.includes(wanted as string);
+      return !(value as string).includes(wanted as string);
     case 'startsWith':
-      return text !== undefined && text.startsWith(wanted as string);
+      return (value as string).startsWith(wanted as string);
     case 'notStartsWith':
-      return text !== undefined && !text.startsWith(wanted as string);
+      return !(value as string).startsWith(wanted as string);
     case 'endsWith':
-      return text !== undefined && text.endsWith(wanted as string);
+      return (value as string).endsWith(wanted as string);
     case 'notEndsWith':
-      return text !== undefined && !text.endsWith(wanted as string);
+      return !(value as string).endsWith(wanted as string);
     case 'lt':
-      return exists && (value as number) < (wanted as number);
+      return (value as number) < (wanted as number);
     case 'lte':
-      return exists && (value as number) <= (wanted as number);
+      return (value as number) <= (wanted as number);
     case 'gt':
-      return exists && (value as number) > (wanted as number);
+      return (value as number) > (wanted as number);
     case 'gte':
-      return exists && (value as number) >= (wanted as number);
+      return (value as number) >= (wanted as number);
     case 'includes':
-      return Array.isArray(value) && value.includes(wanted);
+      return (value as readonly unknown[]).includes(wanted);
     case 'notIncludes':
-      return Array.isArray(value) && !value.includes(wanted);
+      return !(value as readonly unknown[]).includes(wanted);
   }
 }
 
@@ -112,36 +140,42 @@ export class ReferenceEvaluator {
     return index.get(valueOf(parent, parentType, 'id')) ?? [];
   }
 
-  /** Whether `row` (of `type`) matches `tree`; a null tree matches everything. */
-  matches(tree: FilterTree | null, row: Row, type: TypeModel): boolean {
+  /** The truth of `tree` for `row` (of `type`); a null tree is true. */
+  truth(tree: FilterTree | null, row: Row, type: TypeModel): Truth {
     if (tree === null) return true;
     switch (tree.kind) {
       case 'and':
-        return tree.filters.every((filter) => this.matches(filter, row, type));
+        return and(tree.filters.map((filter) => this.truth(filter, row, type)));
       case 'or':
-        return tree.filters.some((filter) => this.matches(filter, row, type));
+        return or(tree.filters.map((filter) => this.truth(filter, row, type)));
       case 'not':
-        return !this.matches(tree.filter, row, type);
+        return not(this.truth(tree.filter, row, type));
       case 'predicate':
         return testPredicate(tree, valueOf(row, type, tree.field.name));
       case 'relationExists':
         return this.children(tree.field, row, type).length > 0 === tree.exists;
       case 'relation': {
         const target = this.model.types.get(tree.field.target)!;
-        const children = this.children(tree.field, row, type);
-        const matching = children.filter((child) => this.matches(tree.filter, child, target)).length;
+        const truths = this.children(tree.field, row, type).map((child) => this.truth(tree.filter, child, target));
+        const count = (wanted: boolean): number => truths.filter((truth) => truth === wanted).length;
         switch (tree.quantifier) {
           case 'some':
-            return matching > 0;
+            return count(true) > 0;
           case 'none':
-            return matching === 0;
+            return count(true) === 0;
           case 'all':
-            return children.length > 0 && matching === children.length;
+            // the library's EXISTS { W } AND NOT EXISTS { NOT W }: unknown rows count neither way
+            return count(true) > 0 && count(false) === 0;
           case 'single':
-            return matching === 1;
+            return count(true) === 1;
         }
       }
     }
+  }
+
+  /** Whether `row` (of `type`) is selected by `tree`: its truth is true (not false, not unknown). */
+  matches(tree: FilterTree | null, row: Row, type: TypeModel): boolean {
+    return this.truth(tree, row, type) === true;
   }
 
   /** The records of `type` matching `tree`, ordered by id. */

@@ -2,9 +2,11 @@
  * Phase two of the filter compiler: a filter tree printed as parameterised SQL (PostgreSQL, the same text on
  * PGlite). Pure. Values are always bound parameters; identifiers come only from the storage model.
  *
- * SQL's three-valued logic never leaks: every predicate printed here is TRUE or FALSE, never NULL, so `NOT`
- * and `_NONE`/`_ALL` mean exactly "the inner filter does not match" (a missing or null property simply makes a
- * comparison false, as the dialect says).
+ * Truth values are SQL's own three-valued logic, which is the Kleene logic of the Cypher the library emits: a
+ * comparison with a missing (null) property is unknown, `NOT unknown` is unknown, and a row is returned only when
+ * its whole condition is true. Each operator prints the shape of the library's Cypher (`NOT (f = $v)` for
+ * `_NOT`, `NOT (f = ANY($list))` for `_NOT_IN` with the list as given, `EXISTS (W) AND NOT EXISTS (NOT W)` for
+ * `_ALL`), so ward returns exactly the nodes the library would (filter-dialect.md).
  */
 import type { FilterTree, Predicate, RelationExists, RelationFilter } from './filter-tree.js';
 import type { ScalarFieldModel, ScalarTypeName, StorageModel, TypeModel } from './inventory-schema.js';
@@ -28,41 +30,34 @@ export interface OperatorOperands {
   readonly column: string;
   /** The placeholder of the predicate's single value (bound once however often it is used). */
   readonly value: () => string;
-  /** The placeholder of the predicate's list of values, as a typed array. */
+  /** The placeholder of the predicate's list of values, as a typed array (null items kept). */
   readonly list: () => string;
-  /** How many values the list holds. */
-  readonly listLength: number;
 }
 
 type OperatorPrinter = (operands: OperatorOperands) => string;
 
-/** `column IS NOT NULL AND test`: false, never null, when the property is missing. */
-function present(column: string, test: string): string {
-  return `(${column} IS NOT NULL AND ${test})`;
-}
-
-/** THE operator table: every operator of the dialect and the SQL it prints. */
+/** THE operator table: every operator of the dialect and the SQL it prints (the library's Cypher in comments). */
 export const SQL_OPERATORS: Readonly<Record<ScalarOperator, OperatorPrinter>> = {
-  isNull: ({ column }) => `${column} IS NULL`,
-  isNotNull: ({ column }) => `${column} IS NOT NULL`,
-  eq: ({ column, value }) => present(column, `${column} = ${value()}`),
-  not: ({ column, value }) => present(column, `${column} <> ${value()}`),
-  in: ({ column, list, listLength }) => (listLength === 0 ? 'FALSE' : present(column, `${column} = ANY(${list()})`)),
-  notIn: ({ column, list, listLength }) => (listLength === 0 ? `${column} IS NOT NULL` : present(column, `${column} <> ALL(${list()})`)),
-  contains: ({ column, value }) => present(column, `strpos(${column}, ${value()}) > 0`),
-  notContains: ({ column, value }) => present(column, `strpos(${column}, ${value()}) = 0`),
-  startsWith: ({ column, value }) => present(column, `starts_with(${column}, ${value()})`),
-  notStartsWith: ({ column, value }) => present(column, `NOT starts_with(${column}, ${value()})`),
-  endsWith: ({ column, value }) => present(column, `right(${column}, length(${value()})) = ${value()}`),
-  notEndsWith: ({ column, value }) => present(column, `right(${column}, length(${value()})) <> ${value()}`),
-  lt: ({ column, value }) => present(column, `${column} < ${value()}`),
-  lte: ({ column, value }) => present(column, `${column} <= ${value()}`),
-  gt: ({ column, value }) => present(column, `${column} > ${value()}`),
-  gte: ({ column, value }) => present(column, `${column} >= ${value()}`),
-  listEq: ({ column, list }) => present(column, `${column} = ${list()}`),
-  listNot: ({ column, list }) => present(column, `${column} <> ${list()}`),
-  includes: ({ column, value }) => present(column, `${column} @> ARRAY[${value()}]`),
-  notIncludes: ({ column, value }) => present(column, `NOT (${column} @> ARRAY[${value()}])`),
+  isNull: ({ column }) => `${column} IS NULL`, // f IS NULL
+  isNotNull: ({ column }) => `${column} IS NOT NULL`, // f IS NOT NULL
+  eq: ({ column, value }) => `${column} = ${value()}`, // f = $v
+  not: ({ column, value }) => `NOT (${column} = ${value()})`, // NOT (f = $v)
+  in: ({ column, list }) => `${column} = ANY(${list()})`, // f IN $list (false for [] whatever f is)
+  notIn: ({ column, list }) => `NOT (${column} = ANY(${list()}))`, // NOT (f IN $list)
+  contains: ({ column, value }) => `strpos(${column}, ${value()}) > 0`, // f CONTAINS $v
+  notContains: ({ column, value }) => `NOT (strpos(${column}, ${value()}) > 0)`,
+  startsWith: ({ column, value }) => `starts_with(${column}, ${value()})`, // f STARTS WITH $v
+  notStartsWith: ({ column, value }) => `NOT starts_with(${column}, ${value()})`,
+  endsWith: ({ column, value }) => `right(${column}, length(${value()})) = ${value()}`, // f ENDS WITH $v
+  notEndsWith: ({ column, value }) => `NOT (right(${column}, length(${value()})) = ${value()})`,
+  lt: ({ column, value }) => `${column} < ${value()}`,
+  lte: ({ column, value }) => `${column} <= ${value()}`,
+  gt: ({ column, value }) => `${column} > ${value()}`,
+  gte: ({ column, value }) => `${column} >= ${value()}`,
+  listEq: ({ column, list }) => `${column} = ${list()}`, // f = $list
+  listNot: ({ column, list }) => `NOT (${column} = ${list()})`,
+  includes: ({ column, value }) => `${column} @> ARRAY[${value()}]`, // $v IN f
+  notIncludes: ({ column, value }) => `NOT (${column} @> ARRAY[${value()}])`,
 };
 
 /** Collects bound parameters and hands out table aliases while one statement is printed. */
@@ -97,7 +92,6 @@ function printPredicate(predicate: Predicate, alias: string, params: SqlParamete
     column: column(alias, field),
     value: () => (bound ??= params.bind('value' in predicate ? predicate.value : null, sqlType)),
     list: () => (bound ??= params.bind('values' in predicate ? [...predicate.values] : [], `${sqlType}[]`)),
-    listLength: 'values' in predicate ? predicate.values.length : 0,
   };
   return SQL_OPERATORS[predicate.operator](operands);
 }
@@ -134,13 +128,14 @@ function printRelation(node: RelationFilter, scope: Scope): string {
       return node.quantifier === 'some' ? test : `NOT ${test}`;
     }
     case 'all': {
-      // Not vacuous: at least one related row, and none that fails the filter.
-      const any = printRelationExists({ kind: 'relationExists', field: node.field, exists: true }, scope);
+      // Not vacuous: at least one related row for which the filter is true, and none for which it is false (a row
+      // for which it is unknown counts neither way).
+      const some = printRelation({ ...node, quantifier: 'some' }, scope);
       const { from, join, child } = related(node.field, scope);
-      return `(${any} AND NOT EXISTS (SELECT 1 FROM ${from} WHERE ${join} AND NOT (${printNode(node.filter, child)})))`;
+      return `(${some} AND NOT EXISTS (SELECT 1 FROM ${from} WHERE ${join} AND NOT (${printNode(node.filter, child)})))`;
     }
     case 'single': {
-      // Exactly one: count at most two matching rows.
+      // Exactly one row for which the filter is true: count at most two.
       const { from, join, child } = related(node.field, scope);
       return `(SELECT count(*) FROM (SELECT 1 FROM ${from} WHERE ${join} AND ${printNode(node.filter, child)} LIMIT 2) AS single_match) = 1`;
     }

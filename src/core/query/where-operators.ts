@@ -71,11 +71,23 @@ export const WHERE_SUFFIXES: readonly WhereSuffix[] = [
 /** The relationship quantifiers, by suffix. */
 export type Quantifier = 'some' | 'none' | 'all' | 'single';
 
-export const RELATION_SUFFIXES: readonly { readonly suffix: string; readonly quantifier: Quantifier }[] = [
+export interface RelationSuffix {
+  readonly suffix: string;
+  readonly quantifier: Quantifier;
+  /**
+   * The 4.x/5.x spellings (deprecated there, removed in 6.x): `r` is `r_SOME` and `r_NOT` is `r_NONE`, null
+   * included (`r: null` = no related nodes, `r_NOT: null` = some). Accepted, with this modern suffix offered.
+   */
+  readonly deprecatedFor?: string;
+}
+
+export const RELATION_SUFFIXES: readonly RelationSuffix[] = [
   { suffix: '_SOME', quantifier: 'some' },
   { suffix: '_NONE', quantifier: 'none' },
   { suffix: '_ALL', quantifier: 'all' },
   { suffix: '_SINGLE', quantifier: 'single' },
+  { suffix: '', quantifier: 'some', deprecatedFor: '_SOME' },
+  { suffix: '_NOT', quantifier: 'none', deprecatedFor: '_NONE' },
 ];
 
 export function suffixesFor(kind: FilterableKind): readonly WhereSuffix[] {

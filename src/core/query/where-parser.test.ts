@@ -27,10 +27,21 @@ test('keys of one object are ANDed; operators given null become IS NULL / IS NOT
   });
 });
 
-test('null items of _IN lists are dropped; relationship nulls become existence tests', () => {
-  assert.deepEqual(parse({ name_IN: [null, 'a'] }), { kind: 'predicate', field: 'name', operator: 'in', values: ['a'] });
-  assert.deepEqual(parse({ securityContacts_SOME: null }), { kind: 'relationExists', field: 'securityContacts', exists: false });
-  assert.deepEqual(parse({ securityContacts_NONE: null }), { kind: 'relationExists', field: 'securityContacts', exists: true });
+test('_IN lists are kept as given; relationship nulls become existence tests, the 4.x/5.x forms too', () => {
+  assert.deepEqual(parse({ name_IN: [null, 'a'] }), { kind: 'predicate', field: 'name', operator: 'in', values: [null, 'a'] });
+  for (const key of ['securityContacts_SOME', 'securityContacts']) {
+    assert.deepEqual(parse({ [key]: null }), { kind: 'relationExists', field: 'securityContacts', exists: false }, key);
+  }
+  for (const key of ['securityContacts_NONE', 'securityContacts_NOT']) {
+    assert.deepEqual(parse({ [key]: null }), { kind: 'relationExists', field: 'securityContacts', exists: true }, key);
+  }
+  assert.deepEqual(parse({ securityContacts: { email: '' } }), parse({ securityContacts_SOME: { email: '' } }));
+  assert.deepEqual(parse({ securityContacts_NOT: { email: '' } }), parse({ securityContacts_NONE: { email: '' } }));
+  // not `{}` but only empty pieces: "some related" under SOME, "none" under NONE, nothing under ALL and SINGLE
+  assert.deepEqual(parse({ securityContacts_SOME: {} }), null);
+  assert.deepEqual(parse({ securityContacts_SOME: { NOT: {} } }), { kind: 'relationExists', field: 'securityContacts', exists: true });
+  assert.deepEqual(parse({ securityContacts_NONE: { OR: [] } }), { kind: 'relationExists', field: 'securityContacts', exists: false });
+  assert.deepEqual(parse({ securityContacts_ALL: { AND: [] }, securityContacts_SINGLE: { NOT: {} } }), null);
   assert.deepEqual(parse({ securityContacts_SINGLE: { email: '' } }), {
     kind: 'relation',
     field: 'securityContacts',

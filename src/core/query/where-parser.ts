@@ -2,8 +2,12 @@
  * Phase one of the filter compiler: a coerced `where` value (as graphql-js hands it to a resolver, where an
  * explicit `null` is a present key and an omitted key is absent) becomes a typed filter tree. Pure.
  *
- * Empty pieces are dropped, not evaluated: `{}`, `AND: []`, `OR: []`, `NOT: {}`, `r_X: {}` add no condition and
- * `OR: [{}, X]` is `X`. `r_ALL: null` and `r_SINGLE: null` are rejected (the library ignores them silently).
+ * Empty pieces are dropped, not evaluated, exactly where @neo4j/graphql drops them: `{}`, `AND: []`, `OR: []`,
+ * `NOT: {}`, `r_X: {}` add no condition and `OR: [{}, X]` is `X`. One wrinkle is the library's, kept: a
+ * relationship filter that is not `{}` but holds only empty pieces (`r_SOME: { NOT: {} }`) still asks for a
+ * related node under `_SOME` and for none under `_NONE`; under `_ALL` and `_SINGLE` it is dropped.
+ * `r_ALL: null` and `r_SINGLE: null` are rejected (the library ignores them silently: ward's one deliberate
+ * difference). The 4.x/5.x forms `r: null`, `r_NOT: null`, `r: W` and `r_NOT: W` are `_SOME` / `_NONE`.
  */
 import { WardError } from '../errors.js';
 import type { FilterTree, ScalarValue } from './filter-tree.js';
@@ -12,7 +16,7 @@ import { RELATION_SUFFIXES, suffixesFor, type Quantifier, type WhereSuffix } fro
 
 type WhereKey =
   | { readonly kind: 'scalar'; readonly field: ScalarFieldModel; readonly entry: WhereSuffix }
-  | { readonly kind: 'relation'; readonly field: RelationFieldModel; readonly quantifier: Quantifier };
+  | { readonly kind: 'relation'; readonly field: RelationFieldModel; readonly quantifier: Quantifier; readonly suffix: string };
 
 const keyTables = new WeakMap<TypeModel, ReadonlyMap<string, WhereKey>>();
 
@@ -24,7 +28,7 @@ function whereKeys(type: TypeModel): ReadonlyMap<string, WhereKey> {
     if (field.kind === 'scalar') {
       for (const entry of suffixesFor(field.filter)) table.set(`${field.name}${entry.suffix}`, { kind: 'scalar', field, entry });
     } else if (field.kind === 'relation') {
-      for (const { suffix, quantifier } of RELATION_SUFFIXES) table.set(`${field.name}${suffix}`, { kind: 'relation', field, quantifier });
+      for (const { suffix, quantifier } of RELATION_SUFFIXES) table.set(`${field.name}${suffix}`, { kind: 'relation', field, quantifier, suffix });
     }
   }
   keys = table;
@@ -83,17 +87,22 @@ function parseKey(key: string, value: unknown, type: TypeModel, model: StorageMo
         `to match a ${type.name} without ${field.name} write ${field.name}_SOME: null; with at least one, ${field.name}_NONE: null; otherwise give ${key} a ${model.types.get(field.target)?.whereType ?? 'where'} object`,
       );
     }
+    if (isObject(value) && Object.keys(value).length === 0) return null;
     const target = model.types.get(field.target)!;
     const inner = parseWhere(value, target, model, path, depth + 1);
-    return inner === null ? null : { kind: 'relation', field, quantifier, filter: inner };
+    if (inner !== null) return { kind: 'relation', field, quantifier, filter: inner };
+    // not `{}` but only empty pieces: the library still emits `EXISTS { MATCH related }` for SOME and NONE
+    if (quantifier === 'some') return { kind: 'relationExists', field, exists: true };
+    if (quantifier === 'none') return { kind: 'relationExists', field, exists: false };
+    return null;
   }
   const { field, entry } = known;
   if (value === null) return { kind: 'predicate', field, operator: entry.whenNull };
   if (entry.input === 'value') return { kind: 'predicate', field, operator: entry.operator, value: scalarValue(field, value, path) };
   if (!Array.isArray(value)) throw invalid(path, `${key} takes a list`, `write ${key}: [ … ]`);
-  // A null item of an `_IN` list never matches anything, so it is dropped here.
-  const values = value.filter((item) => item !== null).map((item, index) => scalarValue(field, item, `${path}[${index}]`));
-  if (field.list && values.length !== value.length) throw invalid(path, `${key} takes a list of non-null items`, `remove the null items`);
+  // The list is kept as given: a null item of an `_IN` list makes the test unknown when nothing else matches.
+  if (field.list && value.some((item) => item === null)) throw invalid(path, `${key} takes a list of non-null items`, `remove the null items`);
+  const values = value.map((item, index) => (item === null ? null : scalarValue(field, item, `${path}[${index}]`)));
   return { kind: 'predicate', field, operator: entry.operator, values };
 }
 

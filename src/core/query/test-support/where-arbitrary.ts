@@ -50,8 +50,9 @@ export function whereArbitrary(model: StorageModel, type: TypeModel, depth: numb
   const leaves: fc.Arbitrary<Where>[] = [scalarLeaf(type), scalarLeaf(type), scalarLeaf(type), fc.constant({})];
   const relations = [...type.fields.values()].filter((f) => f.kind === 'relation');
   for (const relation of relations) {
-    // `_SOME: null` and `_NONE: null` are filters; `_ALL: null` and `_SINGLE: null` are rejected, so never generated.
-    leaves.push(fc.constantFrom({ [`${relation.name}_SOME`]: null }, { [`${relation.name}_NONE`]: null }));
+    // `_SOME: null`, `_NONE: null` and the 4.x/5.x `r: null`, `r_NOT: null` are filters; `_ALL: null` and
+    // `_SINGLE: null` are rejected, so never generated.
+    leaves.push(fc.constantFrom(...['_SOME', '_NONE', '', '_NOT'].map((suffix) => ({ [`${relation.name}${suffix}`]: null }))));
   }
   if (depth <= 0) return fc.oneof(...leaves);
   const inner = whereArbitrary(model, type, depth - 1);
