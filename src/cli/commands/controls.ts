@@ -69,11 +69,16 @@ export const registerControls: RegisterCommand = (program, context: CliContext) 
     .description('validate control folders: the YAML against its schema and every check against the inventory schema')
     .argument('[dir]', 'a directory of controls (default: the shipped controls)')
     .action(async (dir) => {
-      const [{ selectControls }, { emptyFilterWarnings }] = await Promise.all([import('../command-options.js'), import('../../core/query/empty-filter-warnings.js')]);
+      const [{ selectControls }, { filterWarnings }, { inventoryStorageModel }] = await Promise.all([
+        import('../command-options.js'),
+        import('../../core/query/filter-warnings.js'),
+        import('../../core/query/inventory-schema.js'),
+      ]);
       const loaded = selectControls(context, dir, undefined);
       const checks = loaded.reduce((n, c) => n + c.checks.length, 0);
-      // filters the dialect drops (an empty piece adds no condition) make a check match more than its author meant
-      const warnings = loaded.flatMap((c) => c.checks.flatMap((check) => emptyFilterWarnings(check.query, check.file)));
+      // dropped empty pieces and the deprecated 4.x/5.x relationship forms: legal, but not what they read as
+      const model = inventoryStorageModel();
+      const warnings = loaded.flatMap((c) => c.checks.flatMap((check) => filterWarnings(check.query, check.file, model)));
       for (const warning of warnings) context.io.stderr.write(`warning: ${warning}\n`);
       const suffix = warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : '';
       context.io.stdout.write(`ok: ${loaded.length} control(s), ${checks} check(s) valid${suffix}\n`);
