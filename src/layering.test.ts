@@ -45,3 +45,21 @@ test('no production module imports the reference evaluator or test support', () 
   );
   assert.deepEqual(oracles, []);
 });
+
+/** Package imports of a module (`@scope/name` or `name`), node: builtins left out. */
+function packagesOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^.'"][^'"]*)['"]|import\(\s*['"]([^.'"][^'"]*)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return specifiers.filter((specifier) => !specifier.startsWith('node:')).map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+}
+
+test('production modules import only runtime dependencies (the @neo4j/graphql oracle and other dev dependencies never ship)', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+  const outside = production.flatMap((file) =>
+    packagesOf(file)
+      .filter((name) => !(name in manifest.dependencies))
+      .map((name) => `${relative(src, file)} -> ${name}`),
+  );
+  assert.ok(production.some((file) => packagesOf(file).includes('graphql')), 'package imports are found');
+  assert.deepEqual(outside, []);
+});
