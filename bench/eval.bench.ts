@@ -19,7 +19,7 @@ import { BUILTIN_CONTROLS_DIR } from '../src/core/package-paths.js';
 import { evaluateControls } from '../src/scan/evaluate-controls.js';
 import { loadControls } from '../src/scan/load-controls.js';
 import { replaceInventory } from '../src/store/inventory-repository.js';
-import { openMemoryStore } from '../src/store/test-store.js';
+import { openMemoryStore } from '../src/store/test-support/test-store.js';
 import { runCheckInMemory } from '../src/core/remediation/test-support/evaluate-control-in-memory.js';
 
 const CONNECTORS = 100_000;

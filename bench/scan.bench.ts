@@ -80,7 +80,7 @@ async function startEmulatorChild(subscriptions: number, latencyMs: number, dir:
   const envFile = join(dir, `emulator-${emulatorsStarted}.env`);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--', RUN_CLI, 'emulator', '--synthetic', String(subscriptions), '--latency-ms', String(latencyMs), '--port', '0', '--env-file', envFile],
+    ['--import', 'tsx', '--', RUN_CLI, 'emulator', '--synthetic', String(subscriptions), '--latency-ms', String(latencyMs), '--port', '0', '--write-env-file', envFile],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

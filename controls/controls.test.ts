@@ -13,7 +13,7 @@ import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import { loadControls } from '../src/scan/load-controls.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { applyParameterOverrides } from '../src/core/control/control-parameters.js';
-import { TEST_STORE_KINDS } from '../src/store/test-store.js';
+import { TEST_STORE_KINDS } from '../src/store/test-support/test-store.js';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
 const controls = loadControls(root, root);

@@ -14,7 +14,7 @@ import { cypherIds } from '../src/core/query/test-support/library-oracle.js';
 import { Neo4jLibrary, nodesFromStore } from '../src/core/query/test-support/neo4j-library.js';
 import { whereArbitrary } from '../src/core/query/test-support/where-arbitrary.js';
 import { replaceInventory } from '../src/store/inventory-repository.js';
-import { openMemoryStore } from '../src/store/test-store.js';
+import { openMemoryStore } from '../src/store/test-support/test-store.js';
 
 const SEED = 15;
 const INVENTORIES = 4;

@@ -1,7 +1,9 @@
 /**
- * The import graph, read from the sources: data flows one way. src/core imports nothing from the layers above it,
- * and no production module imports a test oracle (the reference evaluator) or test support: there is one
- * evaluation engine in production, the compiled SQL.
+ * The import graph, read from the sources: data flows one way. Each folder of src/ imports only the layers below it
+ * (LAYERS, as DEVELOPERS.md "Architecture" draws them); src/core is pure (no file, network or process I/O, no
+ * environment); no module takes part in an import cycle; every production module is reachable from the CLI, and
+ * none imports a test oracle (the reference evaluator) or test support: there is one evaluation engine in
+ * production, the compiled SQL, and no test code in dist.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,11 +32,129 @@ function importsOf(file: string): string[] {
 
 const production = sources(src).filter((file) => !isTestCode(file));
 
-test('src/core imports nothing from the layers above it', () => {
-  const upward = production
-    .filter((file) => relative(src, file).startsWith('core/'))
-    .flatMap((file) => importsOf(file).filter((target) => !target.startsWith('core/')).map((target) => `${relative(src, file)} -> ${target}`));
+/**
+ * What each folder of src/ may import besides itself: the layers below it. core is pure; io, store and connectors
+ * are the edges (files, the database, ARM); scan is the engine; iac, remediation and policy are built on it; the
+ * CLI, the only code that touches argv, stdout and exit codes, sits on top and may import everything.
+ */
+const LAYERS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  io: ['core'],
+  store: ['core', 'io'],
+  connectors: ['core', 'io'],
+  reporters: ['core'],
+  scan: ['core', 'io', 'store'],
+  iac: ['core', 'io', 'store', 'scan', 'reporters'],
+  remediation: ['core', 'io', 'store', 'scan', 'connectors', 'reporters'],
+  policy: ['core', 'io', 'store', 'scan', 'connectors', 'reporters', 'remediation'],
+  emulator: ['core', 'io', 'connectors'],
+  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator'],
+};
+
+const layerOf = (module: string): string => module.split('/')[0]!;
+
+test('every folder of src/ imports only the layers below it (src/core imports nothing above it)', () => {
+  const folders = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  assert.deepEqual(folders.filter((folder) => !(folder in LAYERS)), [], 'a new folder of src/ takes its place in LAYERS');
+  const upward = production.flatMap((file) => {
+    const from = relative(src, file);
+    const allowed = LAYERS[layerOf(from)] ?? [];
+    return importsOf(file)
+      .filter((target) => layerOf(target) !== layerOf(from) && !allowed.includes(layerOf(target)))
+      .map((target) => `${from} -> ${target}`);
+  });
   assert.deepEqual(upward, []);
+});
+
+/** Node's modules that reach files, the network or other processes: the edges use them, the core never does. */
+const IO_BUILTINS = new Set(['fs', 'fs/promises', 'net', 'tls', 'dgram', 'http', 'https', 'http2', 'child_process', 'worker_threads']);
+
+/** The I/O a module does or reads: the I/O builtins it imports (with or without `node:`), process.cwd and process.env. */
+function ioOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const builtins = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]((?:node:)?[a-z_/0-9]+)['"]|import\(\s*['"]((?:node:)?[a-z_/0-9]+)['"]\s*\)/g)]
+    .map((m) => (m[1] ?? m[2]!).replace(/^node:/, ''))
+    .filter((name) => IO_BUILTINS.has(name));
+  const processReads = [...text.matchAll(/\bprocess\.(cwd|env)\b/g)].map((m) => `process.${m[1]}`);
+  return [...builtins, ...processReads];
+}
+
+test('src/core is pure: no file, network or process I/O, and no reading of process.cwd() or process.env', () => {
+  assert.deepEqual(ioOf(join(src, 'io/load-controls-dir.ts')), ['fs', 'process.cwd'], 'the I/O of a module is found');
+  const impure = production
+    .filter((file) => layerOf(relative(src, file)) === 'core')
+    .flatMap((file) => ioOf(file).map((what) => `${relative(src, file)} uses ${what}`));
+  assert.deepEqual(impure, []);
+});
+
+/** The cycles of an import graph (Tarjan: strongly connected sets of two or more modules, or a module importing itself). */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (module: string): void => {
+    index.set(module, index.size);
+    low.set(module, index.get(module)!);
+    stack.push(module);
+    onStack.add(module);
+    for (const target of graph.get(module) ?? []) {
+      if (!graph.has(target)) continue;
+      if (!index.has(target)) {
+        visit(target);
+        low.set(module, Math.min(low.get(module)!, low.get(target)!));
+      } else if (onStack.has(target)) low.set(module, Math.min(low.get(module)!, index.get(target)!));
+    }
+    if (low.get(module) !== index.get(module)) return;
+    const members: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      members.push(member);
+    } while (member !== module);
+    if (members.length > 1 || graph.get(module)!.includes(module)) cycles.push(members.sort());
+  };
+  for (const module of graph.keys()) if (!index.has(module)) visit(module);
+  return cycles;
+}
+
+const importCycles = (files: readonly string[]): string[][] => cyclesOf(new Map(files.map((file) => [relative(src, file), importsOf(file)])));
+
+test('the cycle finder finds every cycle, a self-import too, and nothing else', () => {
+  const graph = new Map([['a', ['b']], ['b', ['c', 'x']], ['c', ['a']], ['d', ['a', 'd']], ['e', ['a']]]);
+  assert.deepEqual(cyclesOf(graph), [['a', 'b', 'c'], ['d']]);
+});
+
+test('no import cycles under src/ (type imports and dynamic imports count: break a cycle with a leaf module)', () => {
+  const all = sources(src);
+  assert.deepEqual(importCycles(all.filter((file) => layerOf(relative(src, file)) !== 'cli')), []);
+});
+
+test('no import cycles in src/cli', () => {
+  const all = sources(src);
+  assert.deepEqual(importCycles(all.filter((file) => layerOf(relative(src, file)) === 'cli')), []);
+});
+
+/**
+ * The modules a user runs: the CLI (bin/ward.js loads its compiled main) and run-cli.ts, which starts the same CLI
+ * from the sources for tests and benchmarks that need it in a process of its own.
+ */
+const ENTRY_POINTS = ['cli/main.ts', 'cli/run-cli.ts'];
+
+test('every production module is reachable from the CLI: nothing that only tests or scripts use is built into dist', () => {
+  const reached = new Set<string>();
+  const pending = [...ENTRY_POINTS];
+  while (pending.length > 0) {
+    const module = pending.pop()!;
+    if (reached.has(module)) continue;
+    reached.add(module);
+    pending.push(...importsOf(join(src, module)));
+  }
+  const unreached = production.map((file) => relative(src, file)).filter((module) => !reached.has(module));
+  assert.ok(reached.size > 100, 'the import graph is followed');
+  assert.deepEqual(unreached, [], 'move test-only modules under a test-support/ folder (tsconfig.build.json leaves those out)');
 });
 
 test('no production module imports the reference evaluator or test support', () => {

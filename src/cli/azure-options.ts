@@ -18,7 +18,7 @@ export function addAzureOptions(command: Command): void {
     .addHelpText(
       'after',
       '\nCredentials: AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, else DefaultAzureCredential (workload identity, managed\n' +
-        'identity, Azure CLI…). WARD_ARM_ENDPOINT overrides the ARM endpoint (e.g. `ward emulator --env-file`).',
+        'identity, Azure CLI…). WARD_ARM_ENDPOINT overrides the ARM endpoint (e.g. `ward emulator --write-env-file`).',
     );
 }
 

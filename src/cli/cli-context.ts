@@ -7,7 +7,7 @@ export const EXIT_ERROR = 2;
 
 /** Everything a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly stdin: Readable;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -21,7 +21,22 @@ export interface CliContext {
   exitCode: number;
 }
 
+/**
+ * A reader that goes away early (`ward --help | head -1`) closes the pipe: the rest of the output has nowhere to go and
+ * is dropped, the command finishes as it would have (a scan is still stored), and no EPIPE stack trace is printed.
+ * Any other error on the stream is still raised.
+ */
+function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
+  return stream;
+}
+
 export function processIo(): CliIo {
+  dropOutputOnBrokenPipe(process.stdout);
+  dropOutputOnBrokenPipe(process.stderr);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

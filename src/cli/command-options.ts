@@ -89,12 +89,16 @@ export function selectControls(context: CliContext, directory: string | undefine
   });
 }
 
-/** Checks a `--format` value against the formats a command offers. */
-export function parseFormat<F extends string>(value: string | undefined, formats: readonly F[], fallback: F): F {
+/** Checks the value of an option (`--format` unless `flag` says otherwise) against the values it takes. */
+export function parseFormat<F extends string>(value: string | undefined, formats: readonly F[], fallback: F, flag = '--format'): F {
   if (value === undefined) return fallback;
   if ((formats as readonly string[]).includes(value)) return value as F;
-  throw usageError(`unknown --format ${value}`, `choose one of: ${formats.join(', ')}`);
+  throw usageError(`unknown ${flag} ${value}`, `choose one of: ${formats.join(', ')}`);
 }
+
+/** The format of `scan`, `scans`, `findings` and `diff` when `--format` is not given: a table for a person, JSON for a program. */
+export const defaultFormatFor = (context: CliContext, output: string | undefined): 'table' | 'json' =>
+  context.io.stdout.isTTY || output !== undefined ? 'table' : 'json';
 
 /** Writes a report to `--output FILE`, or to stdout. */
 export function emit(context: CliContext, text: string, output: string | undefined): void {
@@ -108,9 +112,20 @@ export function emit(context: CliContext, text: string, output: string | undefin
   } catch (error) {
     throw new WardError('USAGE', `cannot write ${output}: ${(error as Error).message}`);
   }
+  context.io.stderr.write(`ward: wrote ${output} (${Buffer.byteLength(text)} bytes)\n`);
 }
 
 export const colourFor = (context: CliContext, output: string | undefined): boolean => output === undefined && useColour(context.io);
+
+/**
+ * What a report for people is rendered with: colour and the terminal's width on a terminal (not for --output),
+ * and every subscription of a group with --all.
+ */
+export function reportOptionsFor(context: CliContext, options: { output?: string | undefined; all?: boolean | undefined }): { colour: boolean; all: boolean; width?: number } {
+  const { stdout } = context.io;
+  const width = options.output === undefined && stdout.isTTY && stdout.columns ? stdout.columns : undefined;
+  return { colour: colourFor(context, options.output), all: options.all === true, ...(width === undefined ? {} : { width }) };
+}
 
 export type FailOn = 'fail' | 'error' | 'none';
 export const FAIL_ON: readonly FailOn[] = ['fail', 'error', 'none'];

@@ -31,7 +31,7 @@ test('a command waits for a store another ward process uses, and says on stderr 
     const holder = await spawnLockHolder(db, 1500);
     const run = await runWard(['scans', '--db', db], { cwd, now });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, 'no scans yet (run ward scan)\n');
+    assert.equal(run.stdout, '[]\n');
     const who = `ward process ${holder.child.pid} on ${escape(currentProcess().host)} \\(since [^)]+\\)`;
     assert.match(run.stderr, new RegExp(`^ward: the store ${escape(db)} is in use by ${who}; waiting up to 10 s \\(--lock-timeout\\)\\n$`));
     await holder.released;

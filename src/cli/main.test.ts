@@ -93,7 +93,7 @@ test('bad input is one line, exit 2, and leaves stored results as they were', as
 
   const badFormat = await run(['scan', '--offline', sample, '--format', 'xml']);
   assert.equal(badFormat.code, 2);
-  assert.match(badFormat.err, /^ward: unknown --format xml\n  hint: choose one of: table, json, [a-z, ]+\n$/);
+  assert.match(badFormat.err, /^ward: option '--format <format>' argument 'xml' is invalid\. Allowed choices are table, json, [a-z, ]+\.\n  hint: add --help for the usage\n$/);
 
   const broken = join(work, 'broken');
   cpSync(sample, broken, { recursive: true });

@@ -2,20 +2,24 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { formatWardError, isWardError } from '../core/errors.js';
 import { EXIT_ERROR, EXIT_OK, processIo, type CliContext, type CliIo } from './cli-context.js';
 import { COMMANDS } from './commands/index.js';
+import { addExitCodesHelp } from './exit-codes-help.js';
 import { InterruptedError } from './interruptible.js';
 import { addLockTimeoutOption } from './lock-timeout-option.js';
 
 
-function buildProgram(context: CliContext): Command {
+/** The whole command tree (for `main`, and for tests that walk every command). */
+export function buildProgram(context: CliContext): Command {
   const program = new Command()
     .name('ward')
     .description('Keeps Azure tenants compliant with security controls: scan, report, except and remediate.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('  hint: add --help for the usage')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void context.io.stdout.write(text),
       writeErr: (text) => void context.io.stderr.write(text),
+      // a usage error commander finds (an unknown option, a value outside its choices) reads as ward's own: one line and a hint
+      outputError: (text, write) => write(`ward: ${text.replace(/^error: /, '')}`),
     })
     .addHelpText(
       'after',
@@ -24,6 +28,7 @@ function buildProgram(context: CliContext): Command {
         'uses an embedded store at a time; the others wait up to --lock-timeout seconds (or WARD_LOCK_TIMEOUT).',
     );
   for (const register of Object.values(COMMANDS)) register(program, context);
+  addExitCodesHelp(program);
   addLockTimeoutOption(program, context);
   return program;
 }

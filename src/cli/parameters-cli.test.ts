@@ -99,6 +99,15 @@ test('controls validate warns about filters the dialect drops', async () => {
   const control = join(dir, 'azure-defender-security-contact-email');
   cpSync(join(repo, 'controls/azure/defender/azure-defender-security-contact-email'), control, { recursive: true });
   writeFileSync(join(control, 'valid-address.graphql'), readFileSync(join(control, 'valid-address.graphql'), 'utf8').replace('{ securityContacts_SOME: { emails: [] } }', '{ securityContacts_SOME: {} }\n        { NOT: {} }'));
+  // the check's reasons name its alternatives: give the two new ones theirs
+  const yamlFile = join(control, 'control.yaml');
+  writeFileSync(
+    yamlFile,
+    readFileSync(yamlFile, 'utf8').replace(
+      '      - match: "{ securityContacts_SOME: { emails: [] } }"\n        reason: a security contact has no usable address\n',
+      '      - match: "{ securityContacts_SOME: {} }"\n        reason: an empty filter\n      - match: "{ NOT: {} }"\n        reason: another empty filter\n',
+    ),
+  );
   const result = await run(['controls', 'validate', dir], dir);
   assert.equal(result.code, 0);
   assert.match(result.out, /ok: 1 control\(s\), 2 check\(s\) valid \(3 warnings\)/);

@@ -140,6 +140,19 @@ export interface Check {
   readonly assetType: string;
   /** The variables the query declares: each is one of the control's parameters. */
   readonly variables: readonly CheckVariable[];
+  /**
+   * One plain-language reason per alternative of the check's top-level `OR`, in the query's order (absent when
+   * control.yaml declares none: a failure then reads the check's name).
+   */
+  readonly reasons?: readonly CheckReason[];
+}
+
+/** The reason of one alternative of a check's filter (control.yaml `reasons`). */
+export interface CheckReason {
+  /** The alternative, printed in canonical GraphQL (`{securityContacts_SOME: null}`). */
+  readonly match: string;
+  /** What it means for the asset, in plain language (`no security contact`); may read `$variables`. */
+  readonly reason: string;
 }
 
 export interface RemediationText {
@@ -194,7 +207,11 @@ export interface Finding {
   readonly assetId: string;
   readonly assetName: string | null;
   readonly status: FindingStatus;
-  /** Why, in a sentence a person can act on. */
+  /**
+   * Why, in a sentence a person can act on. A failure's reason is the plain-language text followed by
+   * ` (matched [...])`, the filters it matched, for machines: splitFailureReason (core/engine/explain-failure.ts)
+   * parts them, and reports for people show only the text.
+   */
   readonly reason: string;
   readonly severity: Severity;
   /** Set when an exception changed the verdict (or an expired one no longer does): the status the check gave. */
@@ -224,6 +241,18 @@ export interface ExceptionRecord extends FindingException {
   readonly assetId: string;
   readonly createdAt: string;
   readonly createdBy: string;
+}
+
+/** One complete scan in a report's trend: its status counts. */
+export interface TrendPoint {
+  readonly scanId: number;
+  readonly finishedAt: string;
+  readonly counts: Readonly<Record<FindingStatus, number>>;
+  /**
+   * A scan narrowed with --subscription, --management-group or --control (`scans.scope` or `scans.controls` set): its counts
+   * cover only part of the tenant, so a trend leaves it out rather than show it as a dip.
+   */
+  readonly narrowed?: boolean;
 }
 
 export interface FindingHistorySummary {

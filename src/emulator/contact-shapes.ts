@@ -10,8 +10,11 @@ type JsonObject = Record<string, Json>;
 /** The emulator's stored form: a superset of the three versions. An absent key means the field was absent. */
 export interface StoredContact {
   readonly name: string;
-  /** `emails` (2020/2023) or `email` (2017): undefined when missing, null when null, "" when empty. */
-  readonly emails?: string | null;
+  /**
+   * `emails` (2020/2023) or `email` (2017): undefined when missing, null when null, "" when empty. A captured value
+   * of another JSON type is kept as it was (never turned into a string that would read as an address).
+   */
+  readonly emails?: unknown;
   readonly phone?: string | null;
   readonly isEnabled?: boolean;
   /** 2017 "On"/"Off" and 2020 `{state, minimalSeverity}` both land here. */
@@ -40,7 +43,7 @@ export function detectContactApiVersion(properties: JsonObject): SecurityContact
 export function contactFromProperties(name: string, properties: JsonObject, version: SecurityContactApiVersion): StoredContact {
   const out: {
     name: string;
-    emails?: string | null;
+    emails?: unknown;
     phone?: string | null;
     isEnabled?: boolean;
     alertNotifications?: { state?: string; minimalSeverity?: string };
@@ -49,7 +52,7 @@ export function contactFromProperties(name: string, properties: JsonObject, vers
     notificationsSources?: JsonObject[];
   } = { name };
   const emails = version === '2017-08-01-preview' ? properties.email : properties.emails;
-  if (emails !== undefined) out.emails = typeof emails === 'string' || emails === null ? emails : String(emails);
+  if (emails !== undefined) out.emails = emails;
   if (typeof properties.phone === 'string' || properties.phone === null) out.phone = properties.phone;
   if (version === '2017-08-01-preview') {
     if (typeof properties.alertNotifications === 'string') out.alertNotifications = { state: properties.alertNotifications };
@@ -149,4 +152,29 @@ export function contactsFromListBody(body: unknown): StoredContact[] {
     contacts.push(contactFromProperties(name, properties, detectContactApiVersion(properties)));
   }
   return contacts;
+}
+
+/** Property names each api-version does not have: an item carrying one was written in another version's shape. */
+function foreignTo(version: SecurityContactApiVersion, properties: JsonObject): boolean {
+  const has = (key: string): boolean => key in properties;
+  switch (version) {
+    case '2017-08-01-preview':
+      return has('emails') || has('isEnabled') || has('notificationsByRole') || has('notificationsSources') || isObject(properties.alertNotifications);
+    case '2020-01-01-preview':
+      return has('email') || has('alertsToAdmins') || has('isEnabled') || has('notificationsSources') || typeof properties.alertNotifications === 'string';
+    case '2023-12-01-preview':
+      return has('email') || has('alertsToAdmins') || has('alertNotifications');
+  }
+}
+
+/**
+ * Whether a captured list body already has the shape ARM answers at `version` (a bare array exactly for
+ * 2020-01-01-preview, `{value}` otherwise, and no item with another version's fields). Such a body is served as
+ * captured, quirks and all; any other is converted item by item, as ARM converts its stored resources.
+ */
+export function listBodyFitsVersion(body: unknown, version: SecurityContactApiVersion): boolean {
+  const items = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.value) ? body.value : undefined;
+  if (items === undefined) return false;
+  if (Array.isArray(body) !== (version === '2020-01-01-preview')) return false;
+  return items.every((item) => isObject(item) && !foreignTo(version, isObject(item.properties) ? item.properties : {}));
 }

@@ -44,6 +44,12 @@ export interface EmulatorState {
   readonly subscriptions: readonly Record<string, unknown>[];
   readonly contacts: Map<string, ContactsEntry>;
   readonly managementGroups: ReadonlyMap<string, ManagementGroup>;
+  /** Lower-cased subscription id → subscription (the first of duplicate ids wins); the list never changes. */
+  readonly subscriptionsById: ReadonlyMap<string, Record<string, unknown>>;
+  /** Policy definitions, assignments, role assignments and remediations by lower-cased resource id. */
+  readonly policyObjects: Map<string, Record<string, unknown>>;
+  /** Captured contact bodies are replayed as captured at every api-version (see EmulatorOptions.replayCapturedBodies). */
+  readonly replayCapturedBodies: boolean;
   readonly stats: EmulatorStats;
 }
 
@@ -72,7 +78,10 @@ export function defaultManagementGroups(tenantId: string, subscriptions: readonl
   return new Map(groups.map((group) => [group.id, group]));
 }
 
-export function createEmulatorState(capture: Capture, options: { tenantId?: string; managementGroups?: readonly ManagementGroup[] } = {}): EmulatorState {
+export function createEmulatorState(
+  capture: Capture,
+  options: { tenantId?: string; managementGroups?: readonly ManagementGroup[]; replayCapturedBodies?: boolean } = {},
+): EmulatorState {
   const subscriptions = subscriptionItems(capture.subscriptions.body);
   const tenantId =
     options.tenantId ?? (typeof subscriptions[0]?.tenantId === 'string' ? subscriptions[0].tenantId : '00000000-0000-0000-0000-000000000000');
@@ -80,10 +89,15 @@ export function createEmulatorState(capture: Capture, options: { tenantId?: stri
   for (const [subscriptionId, captured] of capture.securityContacts) {
     contacts.set(subscriptionId, { kind: 'captured', body: captured.body, source: captured.source });
   }
+  const subscriptionsById = new Map<string, Record<string, unknown>>();
+  for (const subscription of [...subscriptions].reverse()) subscriptionsById.set(String(subscription.subscriptionId).toLowerCase(), subscription);
   return {
     tenantId,
     subscriptions,
     contacts,
+    subscriptionsById,
+    policyObjects: new Map(),
+    replayCapturedBodies: options.replayCapturedBodies === true,
     managementGroups: options.managementGroups
       ? new Map(options.managementGroups.map((group) => [group.id, group]))
       : defaultManagementGroups(tenantId, subscriptions),
@@ -98,6 +112,17 @@ export function createEmulatorState(capture: Capture, options: { tenantId?: stri
       arrivals: new Map(),
     },
   };
+}
+
+export function findSubscription(state: EmulatorState, id: string): Record<string, unknown> | undefined {
+  return state.subscriptionsById.get(id.toLowerCase());
+}
+
+/** The contacts of a subscription as they stand, without switching a captured body to stored form. */
+export function currentContacts(state: EmulatorState, subscriptionId: string): StoredContact[] {
+  const entry = state.contacts.get(subscriptionId);
+  if (entry?.kind === 'stored') return [...entry.contacts.values()];
+  return contactsFromListBody(entry?.body);
 }
 
 /** The stored contacts of a subscription, converting its captured body on first write. Null for a captured error. */

@@ -13,7 +13,7 @@ async function readJson(file: string): Promise<unknown> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new WardError('CAPTURE_INVALID', `cannot read ${file}: ${(error as Error).message}`, {
-      hint: 'point --capture at a directory written by `ward collect --out DIR`',
+      hint: 'point --capture at a directory written by `ward collect -o DIR`',
       location: { file },
       cause: error,
     });

@@ -1,39 +1,33 @@
 /**
  * Azure Policy routes of the ARM emulator, enough for `ward policy apply`: policy definitions, assignments (with a
  * system-assigned identity), role assignments and remediation tasks, at subscription or management-group scope.
- * A remediation task runs at once: every enabled subscription in scope whose `default` contact has no address gets
- * the contact the DeployIfNotExists template describes, if the assignment's identity holds Security Admin.
- * Pure over the emulator state (the policy objects live in a side table keyed by the state).
+ * A remediation task runs at once (see runRemediation): the assigned definition's rule and existence condition are
+ * evaluated (policy-condition.ts) and its template deployed (plan-contact-deployment.ts), never a contact of the
+ * emulator's own. Pure over the emulator state, which holds the policy objects.
  */
 import { createHash } from 'node:crypto';
-import { armError } from './arm-error.js';
-import type { ArmRequest, ArmResponse } from './arm-routes.js';
-import type { StoredContact } from './contact-shapes.js';
-import { storedContacts, type EmulatorState } from './emulator-state.js';
+import { armError, isArmErrorBody } from './arm-error.js';
+import type { ArmRequest, ArmResponse } from './arm-types.js';
+import { isObject } from '../core/is-object.js';
+import { contactResourceId, contactToProperties, type StoredContact } from './contact-shapes.js';
+import { planContactDeployment } from './plan-contact-deployment.js';
+import { currentContacts, findSubscription, storedContacts, type EmulatorState } from './emulator-state.js';
+import { evaluatePolicyCondition, PolicyConditionError, resolveParameterExpression, type ConditionResource } from './policy-condition.js';
 
-const SECURITY_ADMIN = 'fb1c8493-542b-48eb-b624-b4c8fea62acd';
 const POLICY_PATH =
   /^((?:\/subscriptions\/[^/]+)|(?:\/providers\/microsoft\.management\/managementgroups\/[^/]+))\/providers\/(microsoft\.authorization\/policydefinitions|microsoft\.authorization\/policyassignments|microsoft\.authorization\/roleassignments|microsoft\.policyinsights\/remediations)\/([^/]+)\/?$/i;
 
 type Json = Record<string, unknown>;
 
-interface PolicyObjects {
+export interface PolicyObjects {
   readonly byId: Map<string, Json>;
 }
 
-const tables = new WeakMap<EmulatorState, PolicyObjects>();
-
 /** The policy objects the emulator holds (tests read them). */
 export function policyObjects(state: EmulatorState): PolicyObjects {
-  let table = tables.get(state);
-  if (!table) {
-    table = { byId: new Map() };
-    tables.set(state, table);
-  }
-  return table;
+  return { byId: state.policyObjects };
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function fail(status: number, code: string, message: string, route: string): ArmResponse {
   return { status, body: armError(code, message), route };
@@ -67,50 +61,119 @@ function scopeExists(state: EmulatorState, scope: string): boolean {
   return [...state.managementGroups.keys()].some((id) => id.toLowerCase() === group.toLowerCase());
 }
 
-function parameterValue(assignment: Json, definition: Json | undefined, name: string): unknown {
-  const given = (assignment.properties as Json | undefined)?.parameters as Record<string, { value?: unknown }> | undefined;
-  if (given?.[name] && 'value' in given[name]!) return given[name]!.value;
-  return ((definition?.properties as Json | undefined)?.parameters as Record<string, { defaultValue?: unknown }> | undefined)?.[name]?.defaultValue;
+/** The policy's parameter values: the definition's defaults, overridden by the assignment's values. */
+function policyParameters(assignment: Json, definition: Json): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const declared = (definition.properties as Json | undefined)?.parameters;
+  if (isObject(declared)) {
+    for (const [name, declaration] of Object.entries(declared)) if (isObject(declaration) && 'defaultValue' in declaration) out[name] = declaration.defaultValue;
+  }
+  const given = (assignment.properties as Json | undefined)?.parameters;
+  if (isObject(given)) for (const [name, value] of Object.entries(given)) if (isObject(value) && 'value' in value) out[name] = value.value;
+  return out;
 }
 
-function runRemediation(state: EmulatorState, objects: PolicyObjects, scope: string, assignment: Json): Json {
+/** A contact as the Microsoft.Security/securityContacts aliases see it: the current shape, and the legacy `email`. */
+function aliasView(subscriptionId: string, contact: StoredContact): ConditionResource {
+  const properties = contactToProperties(contact, '2023-12-01-preview');
+  return {
+    top: { type: 'Microsoft.Security/securityContacts', name: contact.name, id: contactResourceId(subscriptionId, contact.name) },
+    properties: contact.emails === undefined ? properties : { ...properties, email: contact.emails },
+    aliasPrefix: 'Microsoft.Security/securityContacts/',
+  };
+}
+
+function subscriptionView(subscription: Json): ConditionResource {
+  const id = String(subscription.subscriptionId);
+  return {
+    top: { type: 'Microsoft.Resources/subscriptions', name: id, id: `/subscriptions/${id}`, tags: subscription.tags ?? {} },
+    properties: subscription,
+    aliasPrefix: 'Microsoft.Resources/subscriptions/',
+  };
+}
+
+/** Whether the principal holds one of the roles on a scope that covers the subscription. */
+function holdsRole(state: EmulatorState, objects: PolicyObjects, principalId: unknown, roleIds: readonly string[], subscriptionId: string): boolean {
+  return [...objects.byId.values()].some((object) => {
+    if (String(object.type) !== 'Microsoft.Authorization/roleAssignments') return false;
+    const properties = object.properties as Json;
+    if (properties.principalId !== principalId) return false;
+    const role = String(properties.roleDefinitionId ?? '').toLowerCase();
+    if (!roleIds.some((id) => role.endsWith(id.toLowerCase().split('/').pop() ?? id))) return false;
+    return subscriptionsIn(state, String(properties.scope ?? '')).some((id) => id.toLowerCase() === subscriptionId.toLowerCase());
+  });
+}
+
+type RemediationOutcome = { readonly refused: ArmResponse } | { readonly properties: Json };
+
+/**
+ * A remediation task, run at once: every enabled subscription in scope that the rule's `if` selects and whose
+ * related contact (details.type and name) does not meet the existence condition gets the definition's deployment,
+ * if the assignment's identity holds one of the definition's roles there. What is deployed is the template, as
+ * given: a template ARM would refuse fails that subscription's deployment and writes nothing.
+ */
+function runRemediation(state: EmulatorState, objects: PolicyObjects, scope: string, assignment: Json, route: string): RemediationOutcome {
   const properties = assignment.properties as Json;
   const definition = objects.byId.get(String(properties.policyDefinitionId).toLowerCase());
+  const refuse = (message: string): RemediationOutcome => ({ refused: fail(400, 'InvalidCreateRemediationRequest', message, route) });
+  if (!definition) return refuse(`The policy of assignment '${String(assignment.id)}' has no DeployIfNotExists or Modify effect: it cannot be remediated.`);
+  const parameters = policyParameters(assignment, definition);
+  const rule = (definition.properties as Json).policyRule as Json;
+  const then = rule.then as Json;
+  let effect: unknown;
+  try {
+    effect = resolveParameterExpression(then.effect, parameters);
+  } catch (error) {
+    return refuse(`The policy rule's effect cannot be evaluated: ${(error as Error).message}`);
+  }
+  if (String(effect).toLowerCase() !== 'deployifnotexists') {
+    return refuse(`The policy of assignment '${String(assignment.id)}' has the effect '${String(effect)}', not DeployIfNotExists: it cannot be remediated.`);
+  }
+  const details = isObject(then.details) ? then.details : {};
+  const relatedName = typeof details.name === 'string' ? details.name.toLowerCase() : undefined;
+  const roleIds = Array.isArray(details.roleDefinitionIds) ? details.roleDefinitionIds.map(String) : [];
   const principalId = (assignment.identity as Json | undefined)?.principalId;
-  const granted = [...objects.byId.values()].some(
-    (object) =>
-      String(object.type) === 'Microsoft.Authorization/roleAssignments' &&
-      (object.properties as Json).principalId === principalId &&
-      String((object.properties as Json).roleDefinitionId).toLowerCase().endsWith(SECURITY_ADMIN),
-  );
-  const ids = subscriptionsIn(state, scope);
-  const emails = parameterValue(assignment, definition, 'emails');
-  const minimalSeverity = parameterValue(assignment, definition, 'minimalSeverity') ?? 'High';
   let total = 0;
   let succeeded = 0;
-  for (const id of ids) {
-    const subscription = state.subscriptions.find((s) => String(s.subscriptionId).toLowerCase() === id.toLowerCase());
-    if (!subscription || !['Enabled', 'Warned', 'PastDue', undefined].includes(subscription.state as string | undefined)) continue;
-    const contacts = storedContacts(state, String(subscription.subscriptionId));
-    if (contacts === null) continue;
-    const current = contacts.get('default');
-    if (typeof current?.emails === 'string' && current.emails !== '') continue;
-    total += 1;
-    if (!granted || typeof emails !== 'string') continue;
-    const deployed: StoredContact = {
-      name: 'default',
-      emails,
-      isEnabled: true,
-      notificationsByRole: { state: 'On', roles: ['Owner'] },
-      notificationsSources: [{ sourceType: 'Alert', minimalSeverity: String(minimalSeverity) }],
-    };
-    contacts.set('default', deployed);
-    succeeded += 1;
+  const failures: string[] = [];
+  try {
+    for (const id of subscriptionsIn(state, scope)) {
+      const subscription = findSubscription(state, id);
+      if (!subscription || !['Enabled', 'Warned', 'PastDue', undefined].includes(subscription.state as string | undefined)) continue;
+      const subscriptionId = String(subscription.subscriptionId);
+      if (!evaluatePolicyCondition(rule.if, subscriptionView(subscription), parameters)) continue;
+      const entry = state.contacts.get(subscriptionId);
+      if (entry?.kind === 'captured' && isArmErrorBody(entry.body)) continue; // a contact ARM cannot read is not evaluated
+      const related = currentContacts(state, subscriptionId).filter((contact) => relatedName === undefined || contact.name.toLowerCase() === relatedName);
+      const compliant = related.some(
+        (contact) => details.existenceCondition === undefined || evaluatePolicyCondition(details.existenceCondition, aliasView(subscriptionId, contact), parameters),
+      );
+      if (compliant) continue;
+      total += 1;
+      if (!holdsRole(state, objects, principalId, roleIds, subscriptionId)) {
+        failures.push(`${subscriptionId}: the assignment identity ${String(principalId)} holds none of the definition's roles there`);
+        continue;
+      }
+      const deployment = planContactDeployment(details.deployment, parameters);
+      if (!deployment.ok) {
+        failures.push(`${subscriptionId}: ${deployment.error}`);
+        continue;
+      }
+      const contacts = storedContacts(state, subscriptionId);
+      if (contacts === null) continue;
+      for (const contact of deployment.contacts) contacts.set(contact.name, contact);
+      succeeded += 1;
+    }
+  } catch (error) {
+    if (error instanceof PolicyConditionError) return refuse(`The policy rule cannot be evaluated: ${error.message}`);
+    throw error;
   }
   return {
-    provisioningState: total > 0 && succeeded < total ? 'Failed' : 'Succeeded',
-    deploymentStatus: { totalDeployments: total, successfulDeployments: succeeded, failedDeployments: total - succeeded },
-    ...(granted ? {} : { failureReason: `the assignment identity ${String(principalId)} lacks the Security Admin role on the scope` }),
+    properties: {
+      provisioningState: total > 0 && succeeded < total ? 'Failed' : 'Succeeded',
+      deploymentStatus: { totalDeployments: total, successfulDeployments: succeeded, failedDeployments: total - succeeded },
+      ...(failures.length === 0 ? {} : { failureReason: failures.join('; ') }),
+    },
   };
 }
 
@@ -178,7 +241,9 @@ export function handlePolicyRequest(state: EmulatorState, request: ArmRequest): 
   } else {
     const assignment = objects.byId.get(String(properties.policyAssignmentId ?? '').toLowerCase());
     if (!assignment) return fail(400, 'InvalidPolicyAssignmentId', `The policy assignment '${String(properties.policyAssignmentId)}' could not be found.`, route);
-    stored = { ...stored, properties: { ...properties, ...runRemediation(state, objects, scope, assignment) } };
+    const outcome = runRemediation(state, objects, scope, assignment, route);
+    if ('refused' in outcome) return outcome.refused;
+    stored = { ...stored, properties: { ...properties, ...outcome.properties } };
   }
   objects.byId.set(id.toLowerCase(), stored);
   return { status: existing ? 200 : 201, body: stored, route };

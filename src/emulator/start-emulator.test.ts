@@ -96,13 +96,18 @@ test('the env file holds everything `ward scan` needs, readable by its owner onl
       'AZURE_CLIENT_ID',
       'AZURE_CLIENT_SECRET',
       'AZURE_TENANT_ID',
+      'CURL_CA_BUNDLE',
       'NODE_EXTRA_CA_CERTS',
+      'REQUESTS_CA_BUNDLE',
+      'SSL_CERT_FILE',
       'WARD_ARM_ENDPOINT',
     ]);
     assert.equal(env.WARD_ARM_ENDPOINT, emulator.url);
     assert.equal(env.AZURE_AUTHORITY_HOST, emulator.url);
     assert.equal(env.AZURE_CLIENT_SECRET, emulator.credentials.clientSecret);
     assert.equal(await readFile(env.NODE_EXTRA_CA_CERTS!, 'utf8'), emulator.caPem);
+    // every TLS stack's CA variable names the emulator's own CA only, never a system bundle
+    for (const name of ['CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE', 'SSL_CERT_FILE']) assert.equal(env[name], env.NODE_EXTRA_CA_CERTS, name);
     assert.equal((await stat(envFile)).mode & 0o077, 0);
     assert.deepEqual(text.trim().split('\n'), emulator.envFileLines);
   } finally {

@@ -2,6 +2,7 @@ import { getNodeValue, parseTree, type ParseError } from 'jsonc-parser';
 import { WardError } from '../core/errors.js';
 import type { ArmParameterValue } from './arm-template.js';
 import type { IacScanContext } from './iac-format.js';
+import { isObject } from '../core/is-object.js';
 
 /**
  * Reads `--parameters` files (ARM parameters file shape `{"parameters": {"x": {"value": …}}}`; Key Vault
@@ -51,6 +52,3 @@ export function parseArmParameterFile(text: string, shown: string): Record<strin
   return result;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -1,5 +1,5 @@
 import { legacyContactNameNote, OBSOLETE_CONTACT_API_VERSION, obsoleteApiVersionNote } from './contact-notes.js';
-import type { IacFormatName } from './iac-finding.js';
+import type { IacFormatName } from './iac-format-name.js';
 import type { ResolvedTree, UnresolvedProperty } from './resolve-tree.js';
 import type { SourcePosition } from './source-position.js';
 

@@ -4,7 +4,7 @@ import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
 import { loadControls } from '../scan/load-controls.js';
 import { LANDING_ZONE_RULE, OBSOLETE_API_NOTE_RULE } from './iac-control.js';
 import { IAC_REPORTS } from './reports/index.js';
-import { SAMPLE_RESULT } from './reports/sample-result.js';
+import { SAMPLE_RESULT } from './reports/test-support/sample-result.js';
 
 test("ward iac's own rules do not collide with a control id", () => {
   const ids = loadControls(BUILTIN_CONTROLS_DIR).map((control) => control.id);

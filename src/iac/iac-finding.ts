@@ -1,5 +1,6 @@
 import type { Control, Severity } from '../core/model.js';
 import type { IacContactResource } from './contact-resource.js';
+import type { IacFormatName } from './iac-format-name.js';
 
 /**
  * What `ward iac` reports: one finding per (security-contact resource found in code, control), warnings for
@@ -8,8 +9,7 @@ import type { IacContactResource } from './contact-resource.js';
  */
 export type IacStatus = 'pass' | 'fail' | 'unknown';
 
-/** The source formats `ward iac` reads (the keys of the format registry). */
-export type IacFormatName = 'terraform' | 'terraformPlan' | 'arm' | 'bicep';
+export type { IacFormatName } from './iac-format-name.js';
 
 export interface IacFinding {
   /** Path relative to the working directory, `/`-separated. */

@@ -5,7 +5,7 @@ import { contactResource, type IacContactResource } from './contact-resource.js'
 import { readsOfControl } from './control-reads.js';
 import { iacInventory } from './iac-inventory.js';
 import { iacFindingsFromVerdicts } from './judge-iac-resources.js';
-import { closeFixtureStore, EMAIL_CONTROL_ID, findingFor, scanFixtures, shippedControls } from './scan-fixtures.js';
+import { closeFixtureStore, EMAIL_CONTROL_ID, findingFor, scanFixtures, shippedControls } from './test-support/scan-fixtures.js';
 
 const OWNERS = 'azure-defender-security-contact-notify-owners';
 const SEVERITY = 'azure-defender-security-contact-alert-severity';
@@ -37,7 +37,7 @@ describe('judging IaC resources with the stored checks', () => {
     // Owner in notificationsByRole (and an Alert source) passes; Contributor only fails, pointing at notificationsByRole
     assert.equal(status('azapi_resource.pass', OWNERS), 'pass:14');
     assert.equal(status('azapi_resource.fail', OWNERS), 'fail:34');
-    assert.match(findingFor(result, 'azapi_resource.fail', OWNERS).message, /^`body\.properties\.notificationsByRole` is \{"roles":\["Contributor"\],"state":"On"\}.*\(check: .*matched/);
+    assert.match(findingFor(result, 'azapi_resource.fail', OWNERS).message, /^`body\.properties\.notificationsByRole` is \{"roles":\["Contributor"\],"state":"On"\}.*\(check: no enabled security contact emails the subscription owners\)$/);
     assert.equal(status('azapi_resource.pass', SEVERITY), 'pass:18');
     assert.equal(status('azapi_resource.fail', SEVERITY), 'fail:26');
     assert.match(findingFor(result, 'azapi_resource.fail', SEVERITY).message, /`body\.properties\.notificationsSources` is not set/);

@@ -1,5 +1,6 @@
 import type { Control, Finding, FindingStatus, Inventory } from '../core/model.js';
 import { worseStatus } from '../core/engine/evaluate-check.js';
+import { splitFailureReason } from '../core/engine/explain-failure.js';
 import { evaluateInventory } from '../scan/evaluate-inventory.js';
 import { fieldsOfApiVersion, type IacContactResource } from './contact-resource.js';
 import { hides, readsOfControl, type ControlReads } from './control-reads.js';
@@ -65,7 +66,7 @@ export function iacFindingsFromVerdicts(
       findings.push(iacFinding(resource, control, reads, verdict));
       if (verdict?.status === 'error' && !errors.some((error) => error.message.startsWith(`control ${control.id}:`))) {
         const check = control.checks.find((candidate) => candidate.id === verdict.checkId) ?? control.checks[0];
-        errors.push({ file: check ? displayPath(check.file) : control.id, message: `control ${control.id}: ${verdict.reason}` });
+        errors.push({ file: check ? displayPath(check.file) : control.id, message: `control ${control.id}: ${splitFailureReason(verdict.reason).text}` });
       }
     }
   }
@@ -98,8 +99,8 @@ function iacFinding(resource: IacContactResource, control: Control, reads: Contr
   if (hidden) return finding('unknown', positionOf(resource, hidden.path), describeUnresolved(resource, hidden));
   if (!verdict) return finding('unknown', here, 'the engine gave no verdict on this resource');
   const status = iacStatusOf(verdict.status);
-  if (status === 'unknown') return finding('unknown', here, `not judged: ${verdict.reason}`);
-  return finding(status, verdictPosition(resource, reads) ?? here, `${describeReadProperties(resource, reads, status)} (check: ${verdict.reason})`);
+  if (status === 'unknown') return finding('unknown', here, `not judged: ${splitFailureReason(verdict.reason).text}`);
+  return finding(status, verdictPosition(resource, reads) ?? here, `${describeReadProperties(resource, reads, status)} (check: ${splitFailureReason(verdict.reason).text})`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { mapWithConcurrency } from '../core/work-pool.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
 import { loadControls } from '../scan/load-controls.js';
 import { IAC_FORMATS } from './formats/index.js';
@@ -51,7 +52,7 @@ export async function extractIac(files: readonly string[], context: IacScanConte
   const parts: IacExtraction[] = [];
   const readErrors: IacInputError[] = [];
   const read = async (batch: readonly string[]): Promise<IacSourceFile[]> => {
-    const loaded = await mapLimited(batch, READ_CONCURRENCY, async (file) => {
+    const loaded = await mapWithConcurrency(batch, READ_CONCURRENCY, async (file) => {
       try {
         return { path: file, displayPath: context.host.displayPath(file), text: stripBom(await context.host.readText(file)) };
       } catch (error) {
@@ -124,17 +125,4 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

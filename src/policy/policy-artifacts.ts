@@ -299,7 +299,7 @@ export function planPolicy(options: PolicyPlanOptions): PolicyPlan {
     `az provider show --namespace Microsoft.Security --expand "resourceTypes/aliases" --query "resourceTypes[?resourceType=='securityContacts'].aliases[].name" -o tsv`,
     '# 1. Audit with the built-in (visibility only: AuditIfNotExists, obsolete `email` alias):',
     `az policy assignment create --name ${AUDIT_ASSIGNMENT_NAME} --scope ${q(scope.id)} --policy 4f4f78b8-e367-4b10-a341-d9a4ad5cf1c7`,
-    '# 2. The custom DeployIfNotExists definition (policy-rules.json and policy-parameters.json are in --out DIR):',
+    '# 2. The custom DeployIfNotExists definition (policy-rules.json and policy-parameters.json are in the -o DIR):',
     `az policy definition create --name ${DEFINITION_NAME} ${scopeFlag} --mode All --display-name ${q(DEFINITION_DISPLAY_NAME)} --rules policy-rules.json --params policy-parameters.json`,
     '# 3. Its assignment, with a system-assigned identity holding Security Admin on the scope:',
     `az policy assignment create --name ${DEPLOY_ASSIGNMENT_NAME} --scope ${q(scope.id)} --policy ${q(definitionId)} --params ${q(JSON.stringify(parameters))} --mi-system-assigned --location ${q(location)} --role ${SECURITY_ADMIN_ROLE_ID} --identity-scope ${q(scope.id)}`,
@@ -322,7 +322,7 @@ export function planPolicy(options: PolicyPlanOptions): PolicyPlan {
   return { scope, definitionId, auditAssignmentId, deployAssignmentId, requests, commands, notes };
 }
 
-/** The files `ward policy plan --out DIR` writes: name → content. */
+/** The files `ward policy plan -o DIR` writes: name → content. */
 export function policyFiles(plan: PolicyPlan): Record<string, string> {
   const definition = plan.requests.definition.body.properties as { policyRule: unknown; parameters: unknown };
   const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

@@ -177,10 +177,10 @@ describe('ward policy apply against the emulator', () => {
     const result = await applyPolicy(plan, transport);
     assert.equal(result.steps.length, 5);
     assert.match(result.principalId, /^[0-9a-f-]{36}$/);
-    assert.deepEqual((result.remediation as any).properties.deploymentStatus, { totalDeployments: 2, successfulDeployments: 2, failedDeployments: 0 });
+    assert.deepEqual((result.remediation as any).properties.deploymentStatus, { totalDeployments: 3, successfulDeployments: 3, failedDeployments: 0 });
     const verdicts = new Map((await evaluateInventory([control], await collect())).map((f) => [f.assetId.slice(-3), f.status]));
     assert.equal(verdicts.get('102'), 'pass', 'prod: emails was empty, the policy deployed the contact');
-    assert.equal(verdicts.get('105'), 'pass', 'prod: already configured, untouched');
+    assert.equal(verdicts.get('105'), 'pass', 'prod: no attack-path source, so ward\'s own definition redeploys it (as Azure would); it passes after');
     assert.equal(verdicts.get('108'), 'fail', 'prod: the legacy default1 without address still fails: ward remediate covers it');
     assert.equal(verdicts.get('101'), 'fail', 'not below ward-prod: untouched');
     const again = await applyPolicy(plan, transport);

@@ -8,10 +8,10 @@
  */
 import { splitEmailAddresses } from '../core/email-addresses.js';
 import type { RemediationChange } from './remediation-repository.js';
+import { isObject } from '../core/is-object.js';
 
 export type ContactState = 'absent' | { readonly properties?: unknown };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function propertiesOf(state: unknown): Record<string, unknown> {
   if (!isObject(state)) return {};

@@ -1,7 +1,7 @@
 /** The remediation record on both stores: owners and heartbeats, interrupted runs, every change status, counts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEST_STORE_KINDS } from '../store/test-store.js';
+import { TEST_STORE_KINDS } from '../store/test-support/test-store.js';
 import { countChanges, createRun, finishRun, getRun, insertChange, listChanges, listRuns, markInterrupted, touchRun, updateChange, CHANGE_STATUSES } from './remediation-repository.js';
 
 const at = new Date('2026-01-10T09:00:00Z');

@@ -40,7 +40,9 @@ test('the csv report reads back to one row per finding with the exception column
   assert.equal(rows.length, 7);
   const byAsset = (suffix: string) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows.find((r) => r[2]!.endsWith(suffix))![i]]));
   assert.equal(byAsset('02').assetName, HOSTILE_NAME);
-  assert.equal(byAsset('02').reason, 'matched {email: ""} <b>bold</b>\nsecond line');
+  assert.equal(byAsset('02').reason, 'the address is empty <b>bold</b>\nsecond line', 'the plain reason');
+  assert.equal(byAsset('02').matched, 'azure-defender-security-contact-email/check: {securityContacts_SOME: {email: ""}}', 'and what the check matched');
+  assert.equal(byAsset('01').matched, '');
   assert.deepEqual([byAsset('04').status, byAsset('04').originalStatus, byAsset('04').exceptionId, byAsset('04').exceptionOwner, byAsset('04').exceptionExpires], ['excepted', 'fail', 'EX-1', 'secops@contoso.com', '2026-06-30']);
   assert.deepEqual([byAsset('05').status, byAsset('05').expiredExceptionId], ['fail', 'EX-2']);
   assert.equal(byAsset('01').firstSeen, '2026-03-01T00:00:00.000Z');

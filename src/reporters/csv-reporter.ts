@@ -1,11 +1,12 @@
 import type { Finding } from '../core/model.js';
 import type { Reporter } from './scan-report.js';
+import { findingReason, matchedFilters } from './finding-reason.js';
 
 /** The columns, in order; the first seven are the json reporter's finding fields. */
 export const CSV_COLUMNS = [
   'controlId', 'checkId', 'assetId', 'assetName', 'status', 'reason', 'severity',
   'originalStatus', 'exceptionId', 'exceptionOwner', 'exceptionExpires', 'exceptionReason', 'expiredExceptionId', 'expiredExceptionExpires',
-  'firstSeen', 'lastChanged', 'scanId',
+  'firstSeen', 'lastChanged', 'scanId', 'matched',
 ] as const;
 
 /**
@@ -22,9 +23,9 @@ export function csvField(value: string | number | null | undefined): string {
 /** One row per finding, CRLF line ends (RFC 4180), a header row first. */
 export const csvReporter: Reporter = (report) => {
   const row = (f: Finding): (string | number | null | undefined)[] => [
-    f.controlId, f.checkId, f.assetId, f.assetName, f.status, f.reason, f.severity,
+    f.controlId, f.checkId, f.assetId, f.assetName, f.status, findingReason(f), f.severity,
     f.originalStatus, f.exception?.id, f.exception?.owner, f.exception?.expires, f.exception?.reason, f.expiredException?.id, f.expiredException?.expires,
-    f.history?.firstSeen, f.history?.lastChanged, report.scan.id,
+    f.history?.firstSeen, f.history?.lastChanged, report.scan.id, matchedFilters(f).map((m) => `${m.checkId}: ${m.filter}`).join('\n'),
   ];
   const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => row(f).map(csvField).join(','))];
   return `${lines.join('\r\n')}\r\n`;

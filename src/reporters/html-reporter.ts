@@ -1,6 +1,8 @@
 import { exceptionIsActive } from '../core/engine/apply-exceptions.js';
 import type { Control, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
-import { countByStatus, type Reporter, type ScanReport, type TrendPoint } from './scan-report.js';
+import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
+import { countByStatus, readableTime, type ReportAsset, type Reporter, type ScanReport, type TrendPoint } from './scan-report.js';
+import { findingReason } from './finding-reason.js';
 
 /**
  * One self-contained HTML page for people: no scripts, no external assets (inline CSS and SVG), readable in a
@@ -61,9 +63,20 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .note{color:var(--muted);font-size:12.5px}
 .legend{display:flex;gap:14px;flex-wrap:wrap;font-size:12px;color:var(--muted);margin-top:6px}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+details{margin-top:10px}
+summary{cursor:pointer;color:var(--accent);font-size:13px}
+.tag{display:inline-block;margin:3px 4px 0 0;padding:0 6px;border-radius:4px;background:var(--panel);border:1px solid var(--line);font-size:11.5px;color:var(--ink)}
+.cmd{display:block;overflow-wrap:anywhere;background:var(--panel);border-radius:4px;padding:4px 6px}
+.cmd span{white-space:nowrap}
 footer{margin-top:40px;padding-top:12px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
 @media print{main{padding:0}.control{break-inside:avoid}}
 `;
+
+export { readableTime };
+
+/** Whole days from `from` to `to` (ISO times), never negative. */
+const daysBetween = (from: string, to: Date): number => Math.max(0, Math.floor((to.getTime() - Date.parse(from)) / 86_400_000));
+const ageText = (days: number): string => (days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`);
 
 const pct = (part: number, whole: number): string => (whole === 0 ? '–' : `${Math.round((part / whole) * 100)}%`);
 /** Compliance: passing among the assets that were judged (excepted count as not passing; skipped are left out). */
@@ -100,51 +113,119 @@ function donut(counts: Record<FindingStatus, number>): string {
 <text x="90" y="108" text-anchor="middle" font-size="11" fill="#59636e">compliant</text></svg>`;
 }
 
-/** Stacked bars of each scan's counts, oldest to newest, as inline SVG. */
-function trendChart(trend: readonly TrendPoint[]): string {
-  if (trend.length === 0) return '<p class="note">No earlier scans yet: the trend starts with the next scan.</p>';
+/**
+ * Stacked bars of each full scan's counts, oldest to newest, with the compliance % of each as a line (right axis),
+ * as inline SVG. Narrowed scans are left out (their counts cover part of the tenant) and named under the chart.
+ * Labels give the scan number and its time on two lines, and are thinned so that they never overlap.
+ */
+function trendChart(allPoints: readonly TrendPoint[]): string {
+  const trend = allPoints.filter((point) => !point.narrowed);
+  const narrowed = allPoints.filter((point) => point.narrowed);
+  const narrowedNote = narrowed.length === 0
+    ? ''
+    : `<p class="note">Not shown: ${narrowed.length === 1 ? 'scan' : 'scans'} ${narrowed.map((p) => `#${p.scanId}`).join(', ')}, narrowed to some subscriptions (<code>--subscription</code> / <code>--management-group</code>): ${narrowed.length === 1 ? 'its counts cover' : 'their counts cover'} only part of the tenant.</p>`;
+  if (trend.length === 0) return `<p class="note">No earlier full scans yet: the trend starts with the next scan.</p>${narrowedNote}`;
   const statuses: FindingStatus[] = ['pass', 'excepted', 'error', 'fail'];
   const width = 560;
-  const height = 190;
+  const height = 210;
   const left = 36;
-  const bottom = 28;
-  const plotH = height - bottom - 10;
+  const right = 40;
+  const bottom = 40;
+  const top = 10;
+  const plotH = height - bottom - top;
+  const plotW = width - left - right;
   const max = Math.max(1, ...trend.map((t) => statuses.reduce((n, s) => n + t.counts[s], 0)));
-  const step = (width - left - 8) / trend.length;
+  const step = plotW / trend.length;
   const barW = Math.min(42, step * 0.62);
   const ticks = [0, Math.round(max / 2), max];
   const grid = ticks
     .map((v) => {
-      const y = 10 + plotH - (v / max) * plotH;
-      return `<line x1="${left}" x2="${width - 4}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eaeef2"/><text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#59636e">${v}</text>`;
+      const y = top + plotH - (v / max) * plotH;
+      return `<line x1="${left}" x2="${width - right}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eaeef2"/><text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#59636e">${v}</text>`;
     })
     .join('');
-  const labelEvery = Math.ceil(trend.length / 10);
+  const percentAxis = [0, 50, 100]
+    .map((v) => `<text x="${width - right + 6}" y="${(top + plotH - (v / 100) * plotH + 4).toFixed(1)}" font-size="10" fill="#0969da">${v}%</text>`)
+    .join('');
+  // a label is about 62 user units wide: label every k-th scan, counted back from the newest, which is always labelled
+  const every = Math.max(1, Math.ceil(62 / step));
+  const centre = (i: number): number => left + i * step + step / 2;
+  const compliance = (point: TrendPoint): number | null => {
+    const whole = judged(point.counts as Record<FindingStatus, number>);
+    return whole === 0 ? null : point.counts.pass / whole;
+  };
   const bars = trend
     .map((point, i) => {
-      const x = left + i * step + (step - barW) / 2;
-      let y = 10 + plotH;
+      const x = centre(i) - barW / 2;
+      let y = top + plotH;
+      const share = compliance(point);
+      const title = `scan #${point.scanId}, ${readableTime(point.finishedAt)}: ${statuses.map((s) => `${point.counts[s]} ${s}`).join(', ')}${share === null ? '' : `, ${Math.round(share * 100)}% compliant`}`;
       const rects = statuses
         .filter((s) => point.counts[s] > 0)
         .map((s) => {
           const h = (point.counts[s] / max) * plotH;
           y -= h;
-          return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${STATUS_COLOUR[s]}"><title>${e(`scan #${point.scanId}: ${point.counts[s]} ${s}`)}</title></rect>`;
+          return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${STATUS_COLOUR[s]}"></rect>`;
         })
         .join('');
-      const label = i % labelEvery === 0 || i === trend.length - 1
-        ? `<text x="${(x + barW / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" font-size="10" fill="#59636e">${e(`#${point.scanId} ${point.finishedAt.slice(5, 10)}`)}</text>`
+      const time = point.finishedAt.slice(5, 16).replace('T', ' ');
+      const label = (trend.length - 1 - i) % every === 0
+        ? `<text x="${centre(i).toFixed(1)}" y="${height - bottom + 14}" text-anchor="middle" font-size="10" fill="#59636e"><tspan x="${centre(i).toFixed(1)}">${e(`#${point.scanId}`)}</tspan><tspan x="${centre(i).toFixed(1)}" dy="12">${e(time)}</tspan></text>`
         : '';
-      return rects + label;
+      return `<g><title>${e(title)}</title>${rects}</g>${label}`;
     })
     .join('');
-  return `<svg role="img" aria-label="Findings per scan" width="100%" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${grid}${bars}</svg>${legend(['pass', 'fail', 'error', 'excepted'])}`;
+  const line = trend
+    .map((point, i) => ({ i, share: compliance(point) }))
+    .filter((p): p is { i: number; share: number } => p.share !== null)
+    .map((p) => `${centre(p.i).toFixed(1)},${(top + plotH - p.share * plotH).toFixed(1)}`);
+  const complianceLine = line.length === 0
+    ? ''
+    : `<polyline points="${line.join(' ')}" fill="none" stroke="#0969da" stroke-width="2"/>${line.map((xy) => `<circle cx="${xy.split(',')[0]}" cy="${xy.split(',')[1]}" r="3" fill="#0969da"/>`).join('')}`;
+  const chartLegend = `<div class="legend">${(['pass', 'fail', 'error', 'excepted'] as const).map((s) => `<span><i style="background:${STATUS_COLOUR[s]}"></i>${STATUS_LABEL[s]}</span>`).join('')}<span><i style="background:#0969da;height:3px;vertical-align:3px"></i>Compliant (right axis)</span></div>`;
+  return `<svg role="img" aria-label="${e(`Findings and compliance per full scan, scans #${trend[0]!.scanId} to #${trend[trend.length - 1]!.scanId}`)}" width="100%" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg">${grid}${percentAxis}${bars}${complianceLine}</svg>${chartLegend}${narrowedNote}`;
 }
 
-const assetCell = (f: Finding): string =>
-  `${f.assetName ? `<strong>${e(f.assetName)}</strong><br>` : ''}<span class="mono muted asset">${e(f.assetId)}</span>`;
+/** The `ward remediate` dry run that plans the fix of one subscription for one control. */
+export function remediateCommand(control: Control, assetId: string, source: string): string {
+  const subscription = /^\/subscriptions\/([^/]+)$/i.exec(assetId)?.[1] ?? assetId;
+  const offline = source.startsWith('offline:') ? ` --offline ${shellWord(source.slice('offline:'.length))}` : '';
+  const email = control.id === EMAIL_CONTROL_ID ? ' --email <address>' : '';
+  return `ward remediate --control ${shellWord(control.id)} --subscription ${shellWord(subscription)}${email}${offline}`;
+}
 
-function controlSection(control: Control, findings: readonly Finding[]): string {
+/** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Tags people look for first on a subscription: its environment and its owner. */
+const SHOWN_TAGS = ['environment', 'owner'] as const;
+
+function tagsOf(asset: ReportAsset | undefined): string {
+  if (!asset) return '';
+  const entries = Object.entries(asset.tags);
+  const shown = SHOWN_TAGS.flatMap((key) => {
+    const entry = entries.find(([name]) => name.toLowerCase() === key);
+    return entry ? [`<span class="tag">${e(entry[0])}: ${e(entry[1])}</span>`] : [];
+  });
+  return shown.length === 0 ? '' : `<br>${shown.join('')}`;
+}
+
+const assetCell = (f: Finding, asset?: ReportAsset): string =>
+  `${f.assetName ? `<strong>${e(f.assetName)}</strong><br>` : ''}<span class="mono muted asset">${e(f.assetId)}</span>${tagsOf(asset)}`;
+
+/** When ward first saw the finding, and how long ago (as of the report). */
+const sinceText = (f: Finding, asOf: Date): string =>
+  f.history ? `<br><span class="note">first seen ${e(readableTime(f.history.firstSeen))} (${ageText(daysBetween(f.history.firstSeen, asOf))})</span>` : '';
+
+interface SectionContext {
+  readonly asOf: Date;
+  readonly source: string;
+  readonly assets: ReadonlyMap<string, ReportAsset>;
+}
+
+function controlSection(control: Control, findings: readonly Finding[], context: SectionContext): string {
   const counts = countByStatus(findings);
   const open = findings.filter((f) => f.status === 'fail' || f.status === 'error');
   const excepted = findings.filter((f) => f.status === 'excepted');
@@ -152,18 +233,27 @@ function controlSection(control: Control, findings: readonly Finding[]): string 
     .map((f) => {
       const status = f.expiredException ? `<span class="pill fail">Fail</span><br><span class="pill expired">exception expired</span>` : `<span class="pill ${f.status}">${STATUS_LABEL[f.status]}</span>`;
       const cause = f.status === 'excepted' && f.exception
-        ? `${e(f.originalReason ?? f.reason)}<br><span class="note">Accepted by ${e(f.exception.owner)} until ${e(f.exception.expires)} (${e(f.exception.id)}): ${e(f.exception.reason)}</span>`
-        : e(f.reason);
-      const since = f.history ? `<br><span class="note">first seen ${e(f.history.firstSeen.slice(0, 10))}</span>` : '';
-      return `<tr><td>${status}</td><td>${assetCell(f)}${since}</td><td>${cause}</td></tr>`;
+        ? `${e(findingReason(f, { original: true }))}<br><span class="note">Accepted by ${e(f.exception.owner)} until ${e(f.exception.expires)} (${e(f.exception.id)}): ${e(f.exception.reason)}</span>`
+        : e(findingReason(f));
+      // an option and its value never part across lines (copying the command keeps it whole either way)
+      const command = remediateCommand(control, f.assetId, context.source).split(/ (?=--)/).map((part) => `<span>${e(part)}</span>`).join(' ');
+      const fix = f.status === 'fail' ? `<code class="cmd">${command}</code>` : '';
+      return `<tr><td>${status}</td><td>${assetCell(f, context.assets.get(f.assetId))}${sinceText(f, context.asOf)}</td><td>${cause}</td><td>${fix}</td></tr>`;
     })
     .join('');
   const table = rows
-    ? `<table><thead><tr><th style="width:110px">Status</th><th style="width:400px">Subscription</th><th>Cause</th></tr></thead><tbody>${rows}</tbody></table>`
+    ? `<table><thead><tr><th scope="col" style="width:96px">Status</th><th scope="col" style="width:290px">Subscription</th><th scope="col">Cause</th><th scope="col" style="width:360px">Plan the fix (dry run)</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="muted">Every subscription evaluated passes this control.</p>';
+  const settled = findings.filter((f) => f.status === 'pass' || f.status === 'skipped');
+  const settledList = settled.length === 0
+    ? ''
+    : `<details><summary>${counts.pass} passing and ${counts.skipped} skipped subscription${settled.length === 1 ? '' : 's'}</summary>
+<table><thead><tr><th scope="col" style="width:100px">Status</th><th scope="col">Subscription</th><th scope="col">Why</th></tr></thead><tbody>${settled
+        .map((f) => `<tr><td><span class="pill ${f.status}">${STATUS_LABEL[f.status]}</span></td><td>${assetCell(f, context.assets.get(f.assetId))}</td><td>${e(f.status === 'pass' ? 'passes every check' : findingReason(f))}</td></tr>`)
+        .join('')}</tbody></table></details>`;
   const fix = counts.fail > 0
     ? `<div class="fix"><strong>How to fix</strong> (Azure portal)<ol>${control.remediation.console.map((s) => `<li>${e(s)}</li>`).join('')}</ol>
-<p class="note">${e((control.remediationPaths.serviceWide.split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim())} Command-line steps and the policy: <code>ward controls show ${e(control.id)}</code>.</p></div>`
+<p class="note">${e((control.remediationPaths.serviceWide.split('\n\n')[0] ?? '').replace(/\s+/g, ' ').trim())} Command-line steps and the policy: <code>ward controls show ${e(control.id)}</code>. The commands in the table plan one subscription's fix as a dry run; add <code>--apply</code> to carry it out.</p></div>`
     : '';
   const errorsNote = counts.error > 0
     ? '<p class="note">Errors mean ward could not read a subscription\'s data: the control is neither passed nor failed there until access is fixed (reading security contacts needs the Security Reader or Reader role).</p>'
@@ -171,10 +261,10 @@ function controlSection(control: Control, findings: readonly Finding[]): string 
   const refs = control.references.length > 0
     ? `<p class="note">References: ${control.references.map((r) => `<a href="${safeUrl(r.url)}">${e(r.title)}</a>`).join(' · ')}</p>`
     : '';
-  return `<section class="control${open.length === 0 ? ' ok' : ''}">
+  return `<section class="control${open.length === 0 ? ' ok' : ''}" aria-label="${e(control.title)}">
 <h3>${e(control.title)} <span class="sev ${e(control.severity)}">${e(control.severity)}</span></h3>
 <p class="note"><code>${e(control.id)}</code> · ${counts.pass} pass · ${counts.fail} fail · ${counts.error} error · ${counts.excepted} excepted · ${counts.skipped} skipped</p>
-${table}${fix}${errorsNote}${refs}</section>`;
+${table}${settledList}${fix}${errorsNote}${refs}</section>`;
 }
 
 function exceptionsTable(exceptions: readonly ExceptionRecord[], asOf: Date): string {
@@ -193,12 +283,25 @@ function exceptionsTable(exceptions: readonly ExceptionRecord[], asOf: Date): st
 }
 
 function frameworkTable(report: ScanReport): string {
+  const verdictOf = (c: Record<FindingStatus, number>): 'not-met' | 'excepted' | 'met' => (c.fail + c.error > 0 ? 'not-met' : c.excepted > 0 ? 'excepted' : 'met');
+  const PILL = { 'not-met': '<span class="pill fail">Not met</span>', excepted: '<span class="pill excepted">Met with exceptions</span>', met: '<span class="pill pass">Met</span>' } as const;
+  const perFramework = new Map<string, { requirements: number; met: number }>();
   const rows = report.controls.flatMap((control) => {
     const counts = countByStatus(report.findings.filter((f) => f.controlId === control.id));
-    const verdict = counts.fail + counts.error > 0 ? '<span class="pill fail">Not met</span>' : counts.excepted > 0 ? '<span class="pill excepted">Met with exceptions</span>' : '<span class="pill pass">Met</span>';
-    return control.frameworks.map((f) => `<tr><td>${e(f.framework)}</td><td>${e(f.version)}</td><td>${e(f.requirement)}${f.level ? ` <span class="note">(${e(f.level)})</span>` : ''}</td><td><code>${e(control.id)}</code></td><td>${verdict}</td></tr>`);
+    const verdict = verdictOf(counts);
+    return control.frameworks.map((f) => {
+      const key = `${f.framework} ${f.version}`;
+      const tally = perFramework.get(key) ?? { requirements: 0, met: 0 };
+      perFramework.set(key, { requirements: tally.requirements + 1, met: tally.met + (verdict === 'not-met' ? 0 : 1) });
+      return `<tr><td>${e(f.framework)}</td><td>${e(f.version)}</td><td>${e(f.requirement)}${f.level ? ` <span class="note">(${e(f.level)})</span>` : ''}</td><td><code>${e(control.id)}</code></td><td class="num">${counts.pass}</td><td class="num">${counts.fail}</td><td class="num">${counts.error}</td><td class="num">${counts.excepted}</td><td class="num">${pct(counts.pass, judged(counts))}</td><td>${PILL[verdict]}</td></tr>`;
+    });
   });
-  return rows.length === 0 ? '<p class="muted">The controls name no frameworks.</p>' : `<table><thead><tr><th>Framework</th><th>Version</th><th>Requirement</th><th>Control</th><th>Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  if (rows.length === 0) return '<p class="muted">The controls name no frameworks.</p>';
+  const summary = [...perFramework]
+    .map(([name, t]) => `<li><strong>${e(name)}</strong>: ${t.met} of ${t.requirements} requirement mapping${t.requirements === 1 ? '' : 's'} met</li>`)
+    .join('');
+  return `<ul class="note">${summary}</ul><table><thead><tr><th scope="col">Framework</th><th scope="col">Version</th><th scope="col">Requirement</th><th scope="col">Control</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Error</th><th scope="col" class="num">Excepted</th><th scope="col" class="num">Compliant</th><th scope="col">Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="note">Counts are subscriptions per control; a requirement is met when no subscription fails or errs on its control.</p>`;
 }
 
 /** Without the stored list, the exceptions the findings carry (one row per excepted or lapsed finding). */
@@ -222,7 +325,8 @@ export const htmlReporter: Reporter = (report) => {
 <td class="num">${c.pass}</td><td class="num">${c.fail}</td><td class="num">${c.error}</td><td class="num">${c.excepted}</td><td class="num">${c.skipped}</td><td class="num">${pct(c.pass, judged(c))}</td><td>${statusBar(c)}</td></tr>`;
     })
     .join('');
-  const sections = report.controls.map((control) => controlSection(control, report.findings.filter((f) => f.controlId === control.id))).join('');
+  const context: SectionContext = { asOf, source: report.scan.source, assets: new Map((report.assets ?? []).map((asset) => [asset.id, asset])) };
+  const sections = report.controls.map((control) => controlSection(control, report.findings.filter((f) => f.controlId === control.id), context)).join('');
   const trend = report.trend ?? [];
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -235,7 +339,7 @@ export const htmlReporter: Reporter = (report) => {
 </head>
 <body><main>
 <header class="top"><div><div class="brand">ward</div><h1>Azure compliance report</h1></div>
-<div class="meta">Scan ${report.scan.id === null ? '(not stored)' : `#${e(report.scan.id)}`} · finished ${e(report.scan.finishedAt ?? report.scan.startedAt)}<br>Source: <span class="mono">${e(report.scan.source)}</span><br>Exceptions judged as of ${e(asOf.toISOString())}</div></header>
+<div class="meta">Scan ${report.scan.id === null ? '(not stored)' : `#${e(report.scan.id)}`} · finished <time datetime="${e(report.scan.finishedAt ?? report.scan.startedAt)}">${e(readableTime(report.scan.finishedAt ?? report.scan.startedAt))}</time><br>Source: <span class="mono">${e(report.scan.source)}</span><br>Exceptions judged as of ${e(readableTime(asOf.toISOString()))}</div></header>
 
 <section id="summary"><h2>Summary</h2>
 <div class="cards">${card(pct(counts.pass, judged(counts)), 'compliant', undefined, ' score')}${card(counts.pass, 'pass', STATUS_COLOUR.pass)}${card(counts.fail, 'fail', STATUS_COLOUR.fail)}${card(counts.error, 'error', STATUS_COLOUR.error)}${card(counts.excepted, 'excepted', STATUS_COLOUR.excepted)}${card(counts.skipped, 'skipped', STATUS_COLOUR.skipped)}</div>
@@ -248,7 +352,7 @@ export const htmlReporter: Reporter = (report) => {
 
 <section id="frameworks"><h2>Frameworks</h2>${frameworkTable(report)}</section>
 
-<section id="failing"><h2>Failing subscriptions and how to fix them</h2>${sections || '<p class="muted">No controls in this report.</p>'}</section>
+<section id="failing"><h2>Subscriptions per control and how to fix them</h2>${sections || '<p class="muted">No controls in this report.</p>'}</section>
 
 <section id="exceptions"><h2>Exceptions</h2>${exceptionsTable(report.exceptions ?? exceptionsOfFindings(report.findings), asOf)}</section>
 

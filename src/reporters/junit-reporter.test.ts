@@ -25,8 +25,8 @@ test('the JUnit report parses back: a testsuite per control, a testcase per subs
   assert.equal(byId('01').failure, undefined);
   const failure = byId('02').failure as XmlNode;
   assert.equal(failure['@type'], 'fail');
-  assert.equal(decode(failure['@message']), 'matched {email: ""} <b>bold</b> second line', 'line breaks in attributes are written as spaces');
-  assert.match(decode(failure['#']), /^matched \{email: ""\} <b>bold<\/b>\nsecond line\n\nHow to fix/);
+  assert.equal(decode(failure['@message']), 'the address is empty <b>bold</b> second line', 'the plain reason; line breaks in attributes are written as spaces');
+  assert.match(decode(failure['#']), /^the address is empty <b>bold<\/b>\nsecond line\n\nMatched:\n  azure-defender-security-contact-email\/check: \{securityContacts_SOME: \{email: ""\}\}\n\nHow to fix/);
   assert.ok(decode(byId('02')['@name']).startsWith(HOSTILE_NAME));
   assert.equal((byId('03').error as XmlNode)['@type'], 'error');
   assert.match(String((byId('04').skipped as XmlNode)['@message']), /^excepted \(EX-1, owner secops@contoso\.com, until 2026-06-30\): sandbox, retired in Q2$/);

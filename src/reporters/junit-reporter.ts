@@ -1,6 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { Control, Finding } from '../core/model.js';
 import { countByStatus, type Reporter } from './scan-report.js';
+import { findingReason, matchedFilters } from './finding-reason.js';
 
 /** XML 1.0 cannot carry most control characters even escaped: drop them (tenant data can hold anything). */
 const xmlText = (text: string): string => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
@@ -57,10 +58,12 @@ export const junitReporter: Reporter = (report) => {
 function testcase(suite: ReturnType<ReturnType<typeof create>['ele']>, control: Control, f: Finding): void {
   const name = xmlAttr(f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId);
   const test = suite.ele('testcase', { name, classname: control.id, time: '0' });
-  const reason = xmlAttr(f.reason);
+  const plain = findingReason(f);
+  const reason = xmlAttr(plain);
+  const matched = matchedFilters(f).map((m) => `  ${m.checkId}: ${m.filter}`);
   switch (f.status) {
     case 'fail':
-      test.ele('failure', { message: reason, type: f.expiredException ? 'fail:exception-expired' : 'fail' }).txt(xmlText(`${f.reason}\n\n${fixText(control)}`));
+      test.ele('failure', { message: reason, type: f.expiredException ? 'fail:exception-expired' : 'fail' }).txt(xmlText(`${plain}\n\n${matched.length > 0 ? `Matched:\n${matched.join('\n')}\n\n` : ''}${fixText(control)}`));
       break;
     case 'error':
       test.ele('error', { message: reason, type: 'error' }).txt('ward could not read or evaluate this asset\'s data: the control is neither passed nor failed.');

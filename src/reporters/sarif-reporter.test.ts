@@ -41,3 +41,10 @@ test('SARIF fingerprints are stable across scans and differ between assets', () 
   assert.deepEqual(first.map((r: { partialFingerprints: unknown }) => r.partialFingerprints), second.map((r: { partialFingerprints: unknown }) => r.partialFingerprints));
   assert.equal(new Set(first.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['wardFinding/v1'])).size, first.length);
 });
+
+test('SARIF says the plain reason and keeps the matched filter in the properties', () => {
+  const [fail] = JSON.parse(sarifReporter(sampleReport(), { colour: false })).runs[0].results;
+  assert.ok(fail.message.text.endsWith(': the address is empty <b>bold</b>\nsecond line'), fail.message.text);
+  assert.ok(!fail.message.text.includes('matched'));
+  assert.deepEqual(fail.properties.matched, [{ checkId: 'azure-defender-security-contact-email/check', filter: '{securityContacts_SOME: {email: ""}}' }]);
+});

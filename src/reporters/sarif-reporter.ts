@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { renderControlPage } from '../core/control/render-control-page.js';
 import type { Control, Finding, Severity } from '../core/model.js';
 import type { Reporter } from './scan-report.js';
+import { findingReason, matchedFilters } from './finding-reason.js';
 
 /** GitHub's numeric scale: over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, 0.1 to 3.9 low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', informational: '0.0' };
@@ -59,10 +60,12 @@ export const sarifReporter: Reporter = (report) => {
       const control = controls[index.get(f.controlId)!]!;
       const label = f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId;
       const level = f.status === 'error' && LEVEL[control.severity] === 'note' ? 'warning' : LEVEL[control.severity];
+      const reason = findingReason(f, { original: f.status === 'excepted' });
       const text =
         f.status === 'error'
-          ? `Could not evaluate ${control.title.toLowerCase()} on ${label}: ${f.reason}`
-          : `${label}: ${f.reason}`;
+          ? `Could not evaluate ${control.title.toLowerCase()} on ${label}: ${reason}`
+          : `${label}: ${reason}`;
+      const matched = matchedFilters(f);
       const fingerprint = findingFingerprint(f);
       return {
         ruleId: control.id,
@@ -92,6 +95,7 @@ export const sarifReporter: Reporter = (report) => {
           wardStatus: f.status,
           checkId: f.checkId,
           severity: f.severity,
+          ...(matched.length > 0 ? { matched } : {}),
           ...(f.originalStatus ? { originalStatus: f.originalStatus } : {}),
           ...(f.exception ? { exception: f.exception } : {}),
           ...(f.expiredException ? { expiredException: f.expiredException } : {}),

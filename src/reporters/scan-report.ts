@@ -1,4 +1,4 @@
-import type { Control, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
+import type { Control, ExceptionRecord, Finding, FindingStatus, TrendPoint } from '../core/model.js';
 
 /** What every reporter renders: one scan's findings with the controls they belong to. Pure data. */
 export interface ScanReport {
@@ -17,18 +17,32 @@ export interface ScanReport {
   readonly trend?: readonly TrendPoint[];
   /** The exceptions on record, for reports that list them (html). */
   readonly exceptions?: readonly ExceptionRecord[];
+  /** The subscriptions the findings are about, with their tags (html shows `environment` and `owner`). */
+  readonly assets?: readonly ReportAsset[];
 }
 
-export interface TrendPoint {
-  readonly scanId: number;
-  readonly finishedAt: string;
-  readonly counts: Readonly<Record<FindingStatus, number>>;
+export interface ReportAsset {
+  readonly id: string;
+  readonly name: string | null;
+  readonly tags: Readonly<Record<string, string>>;
 }
+
+/** One complete scan in a report's trend (defined with the model: the store reads it too). */
+export type { TrendPoint };
 
 export interface ReportOptions {
   /** ANSI colour (a terminal without NO_COLOR). */
   readonly colour: boolean;
+  /** Text reports wrap to this many columns: stdout's columns on a terminal; 100 when absent (a file, a pipe). */
+  readonly width?: number;
+  /** Text reports list every subscription of a group instead of the first `limit` (`--all`). */
+  readonly all?: boolean;
+  /** How many subscriptions a text report lists per group before counting the rest (default 10). */
+  readonly limit?: number;
 }
+
+/** The width text reports wrap to when the caller gives none (not a terminal). */
+export const DEFAULT_REPORT_WIDTH = 100;
 
 export type Reporter = (report: ScanReport, options: ReportOptions) => string;
 
@@ -38,4 +52,11 @@ export function countByStatus(findings: readonly Finding[]): Record<FindingStatu
   const counts: Record<FindingStatus, number> = { pass: 0, fail: 0, error: 0, excepted: 0, skipped: 0 };
   for (const finding of findings) counts[finding.status] += 1;
   return counts;
+}
+
+/** `2026-03-10 09:00 UTC`: an ISO time as people read it (reports are read across time zones: always UTC). */
+export function readableTime(iso: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return `${time.toISOString().slice(0, 10)} ${time.toISOString().slice(11, 16)} UTC`;
 }

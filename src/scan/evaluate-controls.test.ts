@@ -11,14 +11,14 @@ import { isWardError } from '../core/errors.js';
 import { INACTIVE_STATES } from '../core/engine/evaluate-check.js';
 import { executeQuery } from '../core/query/execute-query.js';
 import { inventoryStorageModel, typeModel } from '../core/query/inventory-schema.js';
-import { ReferenceEvaluator } from '../core/query/reference-evaluator.js';
+import { ReferenceEvaluator } from '../core/query/test-support/reference-evaluator.js';
 import { connector, contact } from '../core/query/test-support/inventory-builders.js';
 import { whereArbitrary } from '../core/query/test-support/where-arbitrary.js';
 import { parseWhere } from '../core/query/where-parser.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { findingsOfScan, latestCompleteScan } from '../store/scan-repository.js';
 import type { Store } from '../store/sql-client.js';
-import { TEST_STORE_KINDS, openMemoryStore } from '../store/test-store.js';
+import { TEST_STORE_KINDS } from '../store/test-support/test-store.js';
 import { evaluateControls } from './evaluate-controls.js';
 import { runScan } from './run-scan.js';
 import { variantControl } from './test-support/variant-control.js';
@@ -94,44 +94,48 @@ for (const kind of TEST_STORE_KINDS) {
   });
 }
 
-test('ward query can tell "no contacts" from "contacts unreadable" through readErrorCode', async () => {
-  const store = await openMemoryStore();
-  try {
-    await replaceInventory(store, tenant, { collectedAt: new Date(0), scanId: null, scope: 'all' });
-    const ids = async (where: string): Promise<string[]> => {
-      const result = await executeQuery(store, `{ connectors(where: ${where}) { id readErrorCode readErrorMessage } }`);
-      return ((result.data as { connectors: { id: string }[] }).connectors).map((c) => c.id.replace('/subscriptions/', ''));
-    };
-    assert.deepEqual(await ids('{ securityContacts_SOME: null }'), ['none', 'uncollected', 'unreadable']);
-    assert.deepEqual(await ids('{ securityContacts_SOME: null, readErrorCode: null }'), ['none']);
-    assert.deepEqual(await ids('{ readErrorCode: "AuthorizationFailed" }'), ['unreadable']);
-    const row = await executeQuery(store, '{ connectors(where: { readErrorCode_NOT: null }) { id readErrorMessage } }');
-    assert.equal((row.data as { connectors: { readErrorMessage: string }[] }).connectors.find((c) => c.readErrorMessage === forbidden.message)?.readErrorMessage, forbidden.message);
-  } finally {
-    await store.close();
-  }
-});
+for (const kind of TEST_STORE_KINDS) {
+  test(`ward query can tell "no contacts" from "contacts unreadable" through readErrorCode (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      await replaceInventory(store, tenant, { collectedAt: new Date(0), scanId: null, scope: 'all' });
+      const ids = async (where: string): Promise<string[]> => {
+        const result = await executeQuery(store, `{ connectors(where: ${where}) { id readErrorCode readErrorMessage } }`);
+        return ((result.data as { connectors: { id: string }[] }).connectors).map((c) => c.id.replace('/subscriptions/', ''));
+      };
+      assert.deepEqual(await ids('{ securityContacts_SOME: null }'), ['none', 'uncollected', 'unreadable']);
+      assert.deepEqual(await ids('{ securityContacts_SOME: null, readErrorCode: null }'), ['none']);
+      assert.deepEqual(await ids('{ readErrorCode: "AuthorizationFailed" }'), ['unreadable']);
+      const row = await executeQuery(store, '{ connectors(where: { readErrorCode_NOT: null }) { id readErrorMessage } }');
+      assert.equal((row.data as { connectors: { readErrorMessage: string }[] }).connectors.find((c) => c.readErrorMessage === forbidden.message)?.readErrorMessage, forbidden.message);
+    } finally {
+      await store.close();
+    }
+  });
+}
 
-test('a scan that finds no subscriptions is refused and changes nothing stored; --allow-empty records it', async () => {
-  const store = await openMemoryStore();
-  try {
-    const now = () => new Date('2026-11-30T10:00:00Z');
-    const first = await runScan({ store, controls: seedControls(), inventory: tenant, source: 'offline:before', now });
-    const empty: Inventory = { connectors: [], securityContacts: [] };
-    await assert.rejects(
-      runScan({ store, controls: seedControls(), inventory: empty, source: 'offline:empty', now }),
-      (error: unknown) => isWardError(error) && error.code === 'NOT_FOUND' && /no subscriptions/.test(error.message) && /--allow-empty/.test(error.hint ?? ''),
-    );
-    assert.equal((await latestCompleteScan(store))?.id, first.scanId, 'the refused scan is not recorded');
-    assert.equal((await findingsOfScan(store, first.scanId)).length, first.findings.length);
-    const inventoryRows = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM connectors');
-    assert.equal(inventoryRows.rows[0]!.n, tenant.connectors.length, 'the stored inventory is untouched');
-    const allowed = await runScan({ store, controls: seedControls(), inventory: empty, source: 'offline:empty', now, allowEmpty: true });
-    assert.equal(allowed.findings.length, 0);
-  } finally {
-    await store.close();
-  }
-});
+for (const kind of TEST_STORE_KINDS) {
+  test(`a scan that finds no subscriptions is refused and changes nothing stored; --allow-empty records it (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const now = () => new Date('2026-11-30T10:00:00Z');
+      const first = await runScan({ store, controls: seedControls(), inventory: tenant, source: 'offline:before', now });
+      const empty: Inventory = { connectors: [], securityContacts: [] };
+      await assert.rejects(
+        runScan({ store, controls: seedControls(), inventory: empty, source: 'offline:empty', now }),
+        (error: unknown) => isWardError(error) && error.code === 'NOT_FOUND' && /no subscriptions/.test(error.message) && /--allow-empty/.test(error.hint ?? ''),
+      );
+      assert.equal((await latestCompleteScan(store))?.id, first.scanId, 'the refused scan is not recorded');
+      assert.equal((await findingsOfScan(store, first.scanId)).length, first.findings.length);
+      const inventoryRows = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM connectors');
+      assert.equal(inventoryRows.rows[0]!.n, tenant.connectors.length, 'the stored inventory is untouched');
+      const allowed = await runScan({ store, controls: seedControls(), inventory: empty, source: 'offline:empty', now, allowEmpty: true });
+      assert.equal(allowed.findings.length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+}
 
 // ---- property: no check variant passes where the reference evaluator says fail or error -------------------------
 

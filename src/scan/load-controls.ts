@@ -1,4 +1,4 @@
-import { loadControlsDir } from '../core/control/load-controls-dir.js';
+import { loadControlsDir } from '../io/load-controls-dir.js';
 import { WardError } from '../core/errors.js';
 import type { Control } from '../core/model.js';
 import { validateQuery } from '../core/query/execute-query.js';

@@ -9,7 +9,7 @@ import { openStore } from '../store/open-store.js';
 import { listExceptionEvents, saveException } from '../store/exception-repository.js';
 import { findingsOfScan, getScan, latestCompleteScan, listScans } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
-import { TEST_STORE_KINDS } from '../store/test-store.js';
+import { TEST_STORE_KINDS } from '../store/test-support/test-store.js';
 import { runScan } from './run-scan.js';
 import { SEED_CONTROL_ID, seedControls, subscription, tinyTenant } from './test-support/tiny-tenant.js';
 
@@ -176,20 +176,22 @@ for (const kind of TEST_STORE_KINDS) {
   });
 }
 
-test('a scoped scan replaces only its subscriptions inventory and records its scope', async () => {
-  const store = (await TEST_STORE_KINDS[0]!.open())!;
-  try {
-    const full = tinyTenant({ a: 'fail', b: 'fail', c: 'pass' });
-    await runScan({ store, controls: seedControls(), inventory: full, source: 'test', now: clock('2026-11-01T00:00:00Z') });
-    const scopedInventory = { connectors: full.connectors.filter((c) => c.id === subscription('a')), securityContacts: [] };
-    const scoped = await runScan({
-      store, controls: seedControls(), inventory: scopedInventory, source: 'test', now: clock('2026-11-02T00:00:00Z'), scope: [subscription('a')],
-    });
-    const { rows } = await store.query<{ id: string }>('SELECT id FROM connectors ORDER BY id');
-    assert.deepEqual(rows.map((r) => r.id), [subscription('a'), subscription('b'), subscription('c')]);
-    assert.deepEqual((await getScan(store, scoped.scanId))?.scope, [subscription('a')]);
-    assert.equal((await listScans(store))[0]?.scope, null);
-  } finally {
-    await store.close();
-  }
-});
+for (const kind of TEST_STORE_KINDS) {
+  test(`a scoped scan replaces only its subscriptions inventory and records its scope (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const full = tinyTenant({ a: 'fail', b: 'fail', c: 'pass' });
+      await runScan({ store, controls: seedControls(), inventory: full, source: 'test', now: clock('2026-11-01T00:00:00Z') });
+      const scopedInventory = { connectors: full.connectors.filter((c) => c.id === subscription('a')), securityContacts: [] };
+      const scoped = await runScan({
+        store, controls: seedControls(), inventory: scopedInventory, source: 'test', now: clock('2026-11-02T00:00:00Z'), scope: [subscription('a')],
+      });
+      const { rows } = await store.query<{ id: string }>('SELECT id FROM connectors ORDER BY id');
+      assert.deepEqual(rows.map((r) => r.id), [subscription('a'), subscription('b'), subscription('c')]);
+      assert.deepEqual((await getScan(store, scoped.scanId))?.scope, [subscription('a')]);
+      assert.equal((await listScans(store))[0]?.scope, null);
+    } finally {
+      await store.close();
+    }
+  });
+}

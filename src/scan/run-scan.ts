@@ -21,6 +21,11 @@ export interface RunScanOptions {
    * replaced, and drift does not count the others as gone. Default: everything.
    */
   readonly scope?: readonly string[];
+  /**
+   * The control ids a scan narrowed with --control judges: drift does not count the other controls' findings as
+   * resolved. Default: every control.
+   */
+  readonly controlScope?: readonly string[];
   /** Record a scan that found no subscriptions (scripted use). Without it such a scan is refused: an empty tenant is not a pass. */
   readonly allowEmpty?: boolean;
   /**
@@ -77,7 +82,7 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const { store, controls, inventory, source, now } = options;
   refuseEmptyInventory(inventory, source, options.allowEmpty);
   const startedAt = now();
-  const scanId = await beginScan(store, source, startedAt, options.scope ?? null);
+  const scanId = await beginScan(store, source, startedAt, options.scope ?? null, options.controlScope ?? null);
   try {
     return await store.transaction(async (transaction) => {
       await holdRunningScan(transaction, scanId);

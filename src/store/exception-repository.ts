@@ -121,6 +121,15 @@ export async function recordExpiredExceptions(client: SqlClient, now: Date, cont
   return fresh;
 }
 
+/**
+ * The last logged change of an exception id, stored or not: for an id that is not stored, its removal. Ids are never
+ * reused, so an import that names a removed id is refused rather than bringing it back.
+ */
+export async function lastExceptionEvent(client: SqlClient, exceptionId: string): Promise<ExceptionEvent | undefined> {
+  const events = await listExceptionEvents(client, exceptionId);
+  return events.at(-1);
+}
+
 export async function listExceptionEvents(client: SqlClient, exceptionId?: string): Promise<ExceptionEvent[]> {
   const { rows } = await client.query<{
     id: number; at: Date | string; actor: string; action: ExceptionAction; exception_id: string; source: string | null; exception: ExceptionRecord;

@@ -6,7 +6,7 @@
 import type { FindingStatus } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
 
-/** `absent`: the asset was not in that scan (deleted, moved out of scope). */
+/** `absent`: a scan that covered the asset did not find it (deleted, moved out of the tenant or the management group). */
 export type TimelineStatus = FindingStatus | 'absent';
 
 export interface StatusChange {
@@ -33,6 +33,10 @@ export interface FindingTimeline {
 export interface ScanPoint {
   readonly id: number;
   readonly finishedAt: string;
+  /** The asset ids a narrowed scan covered; null or absent: every asset. */
+  readonly scope?: readonly string[] | null;
+  /** The controls a scan narrowed with --control evaluated; null or absent: every control. */
+  readonly controls?: readonly string[] | null;
 }
 
 export interface VerdictRow {
@@ -48,9 +52,16 @@ export const PROBLEM_STATUSES: ReadonlySet<TimelineStatus> = new Set(['fail', 'e
 /** A finding's identity across scans: one per (control, asset), whichever of the control's checks decided it. */
 export const findingKey = (f: { controlId: string; assetId: string }): string => `${f.controlId}\u0000${f.assetId}`;
 
-/** Builds every timeline from scans (oldest first) and their verdicts (pure). */
+/**
+ * Builds every timeline from scans (oldest first) and their verdicts (pure). A narrowed scan that did not cover a
+ * finding's asset or control says nothing about it: it keeps its status, first sighting and last change (it is not
+ * `absent`).
+ */
 export function buildFindingTimelines(scans: readonly ScanPoint[], verdicts: readonly VerdictRow[]): Map<string, FindingTimeline> {
   const scanIndex = new Map(scans.map((scan, index) => [scan.id, index]));
+  const setOf = (ids: readonly string[] | null | undefined) => (ids === null || ids === undefined ? undefined : new Set(ids));
+  const scopes = scans.map((scan) => setOf(scan.scope));
+  const controls = scans.map((scan) => setOf(scan.controls));
   const byKey = new Map<string, { head: VerdictRow; statuses: (TimelineStatus | undefined)[] }>();
   for (const verdict of verdicts) {
     const index = scanIndex.get(verdict.scanId);
@@ -69,6 +80,7 @@ export function buildFindingTimelines(scans: readonly ScanPoint[], verdicts: rea
     let resolvedAt: string | null = null;
     const changes: StatusChange[] = [];
     for (let i = first + 1; i < scans.length; i += 1) {
+      if ((scopes[i] !== undefined && !scopes[i]!.has(head.assetId)) || (controls[i] !== undefined && !controls[i]!.has(head.controlId))) continue;
       const next: TimelineStatus = statuses[i] ?? 'absent';
       if (statuses[i] !== undefined) last = i;
       if (next === current) continue;
@@ -99,8 +111,8 @@ const iso = (value: Date | string): string => (value instanceof Date ? value : n
 /** Every finding's timeline over the complete scans up to `upToScanId` (all of them by default). */
 export async function readFindingTimelines(client: SqlClient, upToScanId?: number): Promise<Map<string, FindingTimeline>> {
   const limit = upToScanId ?? 2 ** 31 - 1;
-  const scanRows = await client.query<{ id: number; finished_at: Date | string }>(
-    "SELECT id, finished_at FROM scans WHERE status = 'complete' AND id <= $1 ORDER BY id",
+  const scanRows = await client.query<{ id: number; finished_at: Date | string; scope: string[] | null; controls: string[] | null }>(
+    "SELECT id, finished_at, scope, controls FROM scans WHERE status = 'complete' AND id <= $1 ORDER BY id",
     [limit],
   );
   const verdictRows = await client.query<{ scan_id: number; control_id: string; check_id: string; asset_id: string; status: FindingStatus }>(
@@ -111,7 +123,7 @@ export async function readFindingTimelines(client: SqlClient, upToScanId?: numbe
     [limit],
   );
   return buildFindingTimelines(
-    scanRows.rows.map((r) => ({ id: Number(r.id), finishedAt: iso(r.finished_at) })),
+    scanRows.rows.map((r) => ({ id: Number(r.id), finishedAt: iso(r.finished_at), scope: r.scope ?? null, controls: r.controls ?? null })),
     verdictRows.rows.map((r) => ({ scanId: Number(r.scan_id), controlId: r.control_id, checkId: r.check_id, assetId: r.asset_id, status: r.status })),
   );
 }

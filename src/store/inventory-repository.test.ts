@@ -5,7 +5,7 @@ import type { Inventory } from '../core/model.js';
 import { connector, connectorId, contact } from '../core/query/test-support/inventory-builders.js';
 import { readInventory, replaceInventory } from './inventory-repository.js';
 import type { Store } from './sql-client.js';
-import { TEST_STORE_KINDS } from './test-store.js';
+import { TEST_STORE_KINDS } from './test-support/test-store.js';
 
 const INVENTORY: Inventory = {
   connectors: [

@@ -208,4 +208,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER scans_next_id BEFORE INSERT ON scans FOR EACH ROW EXECUTE FUNCTION ward_next_scan_id();
     `,
   },
+  {
+    version: 9,
+    name: 'scans record the controls a narrowed scan evaluated',
+    sql: `
+      -- the controls a scan narrowed with --control evaluated; NULL: every control it loaded. With scope, it says which
+      -- (control, subscription) verdicts a scan judged: the others keep their last verdict. Existing scans are NULL,
+      -- as every scan stored so far is read that way.
+      ALTER TABLE scans ADD COLUMN controls text[];
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_SHARED_BUFFERS, openStore, redactUrl } from './open-store.js';
-import { TEST_STORE_KINDS } from './test-store.js';
+import { TEST_STORE_KINDS } from './test-support/test-store.js';
 import { WardError } from '../core/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { listScans } from './scan-repository.js';

@@ -1,3 +1,4 @@
+import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { SqlClient, Store } from './sql-client.js';
 
@@ -20,6 +21,13 @@ export interface ScanRow {
   readonly summary: ScanSummary | null;
   /** The asset ids a scoped scan covered; null when it covered everything it could read. */
   readonly scope: readonly string[] | null;
+  /** The control ids a scan narrowed with --control evaluated; null when it evaluated every control it loaded. */
+  readonly controls: readonly string[] | null;
+  /**
+   * A scan narrowed with --subscription / --management-group or --control (`scope` or `controls` is not null): its
+   * summary counts only what it covered, so a trend must not read it as the state of the whole tenant.
+   */
+  readonly narrowed: boolean;
 }
 
 interface ScanRecord {
@@ -31,6 +39,7 @@ interface ScanRecord {
   error: string | null;
   summary: ScanSummary | null;
   scope: string[] | null;
+  controls: string[] | null;
 }
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -45,6 +54,8 @@ function toScanRow(row: ScanRecord): ScanRow {
     error: row.error,
     summary: row.summary,
     scope: row.scope ?? null,
+    controls: row.controls ?? null,
+    narrowed: (row.scope ?? null) !== null || (row.controls ?? null) !== null,
   };
 }
 
@@ -84,11 +95,17 @@ export async function markInterruptedScans(store: SqlClient): Promise<number[]> 
  * Records a scan as running, in its own transaction, so that a scan that dies midway stays visible as such.
  * Scan ids are dense: the store numbers scans max + 1 (migration 8), where a sequence would skip ids after a crash.
  */
-export async function beginScan(store: Store, source: string, startedAt: Date, scope: readonly string[] | null = null): Promise<number> {
+export async function beginScan(
+  store: Store,
+  source: string,
+  startedAt: Date,
+  scope: readonly string[] | null = null,
+  controls: readonly string[] | null = null,
+): Promise<number> {
   await markInterruptedScans(store);
   const { rows } = await store.query<{ id: number }>(
-    "INSERT INTO scans (started_at, status, source, scope) VALUES ($1, 'running', $2, $3) RETURNING id",
-    [startedAt, source, scope === null ? null : [...scope]],
+    "INSERT INTO scans (started_at, status, source, scope, controls) VALUES ($1, 'running', $2, $3, $4) RETURNING id",
+    [startedAt, source, scope === null ? null : [...scope], controls === null ? null : [...controls]],
   );
   return Number(rows[0]!.id);
 }
@@ -152,12 +169,12 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans ORDER BY id');
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans ORDER BY id');
   return rows.map(toScanRow);
 }
 
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE id = $1', [scanId]);
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE id = $1', [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
@@ -196,14 +213,53 @@ function toFinding(r: FindingRow): Finding {
 /** Complete scans, oldest first. */
 export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE status = 'complete' ORDER BY id",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE status = 'complete' ORDER BY id",
   );
   return rows.map(toScanRow);
 }
 
 export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
+}
+
+/**
+ * The judged state of the tenant as of complete scan `scanId`: for every (control, asset), the finding of the last
+ * complete scan up to `scanId` that covered it (a full scan covers all; a narrowed one, the subscriptions in its
+ * scope and the controls it evaluated).
+ * An asset a covering scan no longer found is gone. After `scan --subscription A`, the other subscriptions keep
+ * their verdicts from the last scan that judged them, so drift, `ward findings` and reports see the whole tenant.
+ * Only scans from the last full scan on can hold a current verdict, which bounds the rows read.
+ */
+export async function judgedFindingsAt(client: SqlClient, scanId: number): Promise<Finding[]> {
+  const { rows } = await client.query<FindingRow>(
+    `SELECT f.control_id, f.check_id, f.asset_id, f.asset_name, f.status, f.reason, f.severity, f.details
+     FROM findings f JOIN scans s ON s.id = f.scan_id
+     WHERE s.status = 'complete' AND s.id <= $1
+       AND s.id >= coalesce((SELECT max(id) FROM scans WHERE status = 'complete' AND scope IS NULL AND controls IS NULL AND id <= $1), 0)
+       AND NOT EXISTS (
+         SELECT 1 FROM scans later
+         WHERE later.status = 'complete' AND later.id > s.id AND later.id <= $1
+           AND (later.scope IS NULL OR f.asset_id = ANY (later.scope))
+           AND (later.controls IS NULL OR f.control_id = ANY (later.controls))
+       )
+     ORDER BY f.control_id, f.check_id, f.asset_id`,
+    [scanId],
+  );
+  return rows.map(toFinding);
+}
+
+/**
+ * What the complete scans after `fromId` up to `toId` looked at: null when one of them was a full scan (everything
+ * was looked at), else each one's coverage (none when there is no scan in between: nothing was looked at).
+ */
+export async function coverageBetween(client: SqlClient, fromId: number, toId: number): Promise<ScanCoverage[] | null> {
+  const { rows } = await client.query<{ scope: string[] | null; controls: string[] | null }>(
+    "SELECT scope, controls FROM scans WHERE status = 'complete' AND id > $1 AND id <= $2 ORDER BY id",
+    [Math.min(fromId, toId), Math.max(fromId, toId)],
+  );
+  if (rows.some((row) => row.scope === null && row.controls === null)) return null;
+  return rows.map((row) => ({ assets: row.scope, controls: row.controls }));
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnvFile } from '../../emulator/env-file.js';
-import { exposedHostWarning, isLoopbackHost } from './emulator.js';
+import { exposedHostWarning, isLoopbackHost } from './emulator-actions.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const RUN_CLI = join(REPO, 'src/cli/run-cli.ts');
@@ -27,7 +27,6 @@ test('`ward emulator --host 0.0.0.0 --write-env-file F` over an existing 0644 fi
   const envFile = join(dir, 'emulator.env');
   writeFileSync(envFile, 'STALE=1\n');
   chmodSync(envFile, 0o644);
-  // `--` keeps Node 20 from taking an --env-file for itself
   const child = spawn(process.execPath, ['--import', 'tsx', '--', RUN_CLI, 'emulator', '--synthetic', '1', '--host', '0.0.0.0', '--port', '0', '--write-env-file', envFile], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],

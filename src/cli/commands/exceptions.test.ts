@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SEED_CONTROL_ID, seedControls, subscription, tinyTenant } from '../../scan/test-support/tiny-tenant.js';
 import { freshStoreDir, runWard, scanInto } from './test-support/fake-cli-io.js';
@@ -12,7 +13,7 @@ async function setup() {
   const db = await freshStoreDir();
   await scanInto(db, [{ inventory: tinyTenant({ '00000000-0000-4000-8000-00000000000a': 'pass', '00000000-0000-4000-8000-00000000000b': 'fail' }), at: '2026-03-01T00:00:00Z' }], seedControls());
   let now = new Date(TODAY);
-  const ward = (argv: string[], env: Record<string, string> = {}) => runWard([...argv, '--db', db], { cwd: db, now: () => now, env: { USER: 'alice', ...env } });
+  const ward = (argv: string[], env: Record<string, string | undefined> = {}) => runWard([...argv, '--db', db], { cwd: db, now: () => now, env: { USER: 'alice', ...env } });
   return { db, ward, setNow: (iso: string) => void (now = new Date(iso)) };
 }
 
@@ -157,4 +158,63 @@ test('import is all or nothing: a malformed file names the line and field and ch
   }
   assert.equal((await ward(['exceptions', 'export'])).stdout, before);
   assert.equal((JSON.parse((await ward(['exceptions', 'log', '--format', 'json'])).stdout) as unknown[]).length, 1);
+});
+
+test('importing an old export never brings back a removed id; entries without an id take fresh ones', async () => {
+  const { db, ward } = await setup();
+  assert.equal((await ward(add({}))).code, 0);
+  const file = join(db, 'old.yaml');
+  await ward(['exceptions', 'export', '--output', file]);
+  assert.equal((await ward(['exceptions', 'remove', 'EX-1', '--actor', 'bob'])).code, 0);
+  const stale = await ward(['exceptions', 'import', 'old.yaml']);
+  assert.equal(stale.code, 2, stale.stderr);
+  assert.match(stale.stderr.split('\n')[0]!, /^ward: old\.yaml:\d+ \(exceptions\[0\]\.id\): exception EX-1 was removed on 2026-03-10 by bob, and ids are never reused$/);
+  assert.deepEqual(JSON.parse((await ward(['exceptions', 'list', '--format', 'json'])).stdout), [], 'nothing was brought back');
+
+  // the same entry without its id is a new exception; an explicit new id in the file is not handed out twice
+  const entry = (id: string | undefined, asset: string) =>
+    `  - ${id === undefined ? '' : `id: ${id}\n    `}control: ${SEED_CONTROL_ID}\n    asset: ${asset}\n    owner: secops@contoso.com\n    expires: 2026-06-30\n    reason: sandbox, retired in Q2\n`;
+  writeFileSync(file, `version: 1\nexceptions:\n${entry(undefined, seen)}${entry('EX-2', '/subscriptions/0000*')}`);
+  const fresh = await ward(['exceptions', 'import', 'old.yaml']);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const listed = JSON.parse((await ward(['exceptions', 'list', '--format', 'json'])).stdout) as { id: string; assetId: string }[];
+  assert.deepEqual(listed.map((e) => [e.id, e.assetId]), [['EX-2', '/subscriptions/0000*'], ['EX-3', seen]]);
+});
+
+test('an exception on a passing or error subscription is stored with a warning saying it accepts nothing', async () => {
+  const db = await freshStoreDir();
+  const [passing, failing, unreadable] = ['a', 'b', 'c'].map((k) => `00000000-0000-4000-8000-00000000000${k}`);
+  await scanInto(db, [{ inventory: tinyTenant({ [passing!]: 'pass', [failing!]: 'fail', [unreadable!]: 'error' }), at: '2026-03-01T00:00:00Z' }], seedControls());
+  const ward = (argv: string[]) => runWard([...argv, '--db', db], { cwd: db, now: () => new Date(TODAY), env: { USER: 'alice' } });
+
+  const onPass = await ward(add({ asset: subscription(passing!) }));
+  assert.equal(onPass.code, 0, onPass.stderr);
+  assert.match(onPass.stderr, /^ward: warning: azure-defender-security-contact-email on \/subscriptions\/\S+a is passing in scan #1: the exception accepts nothing unless it fails; the exception is stored\n$/);
+  const onError = await ward(add({ asset: subscription(unreadable!) }));
+  assert.equal(onError.code, 0, onError.stderr);
+  assert.match(onError.stderr, /^ward: warning: \S+ on \/subscriptions\/\S+c is an error in scan #1; an exception never covers an error/);
+  const onFail = await ward(add({ asset: subscription(failing!) }));
+  assert.equal(onFail.stderr, '');
+  const onPrefix = await ward(add({ asset: '/subscriptions/*' }));
+  assert.match(onPrefix.stderr, /^ward: warning: 1 of the 3 findings of \S+ on \/subscriptions\/\* are errors in scan #1;/);
+  const listed = JSON.parse((await ward(['exceptions', 'list', '--format', 'json'])).stdout) as { id: string }[];
+  assert.deepEqual(listed.map((e) => e.id), ['EX-1', 'EX-2', 'EX-3', 'EX-4'], 'every one is stored');
+
+  // the same warning for an entry an import adds, with the file and line
+  const file = join(db, 'pass.yaml');
+  writeFileSync(file, `version: 1\nexceptions:\n  - control: ${SEED_CONTROL_ID}\n    asset: ${subscription(passing!)}\n    owner: secops@contoso.com\n    expires: 2026-06-01\n    reason: contact move planned next sprint\n`);
+  const imported = await ward(['exceptions', 'import', 'pass.yaml']);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stderr, /^ward: warning: pass\.yaml:4: \S+ on \/subscriptions\/\S+a is passing in scan #1/);
+});
+
+test('the actor is --actor, else $USER, else the OS user (never "unknown" where the system knows who runs ward)', async () => {
+  const { ward } = await setup();
+  assert.equal((await ward(add({}), { USER: undefined })).code, 0);
+  assert.equal((await ward(add({ actor: 'carol' }), { USER: undefined })).code, 0);
+  assert.equal((await ward(add({}))).code, 0);
+  const log = JSON.parse((await ward(['exceptions', 'log', '--format', 'json'])).stdout) as { exceptionId: string; actor: string }[];
+  assert.deepEqual(log.map((e) => [e.exceptionId, e.actor]), [['EX-1', userInfo().username], ['EX-2', 'carol'], ['EX-3', 'alice']]);
+  const listed = JSON.parse((await ward(['exceptions', 'list', '--format', 'json'])).stdout) as { createdBy: string }[];
+  assert.equal(listed[0]!.createdBy, userInfo().username);
 });

@@ -5,7 +5,8 @@ import type { ScanReport } from '../../reporters/scan-report.js';
 import { collectValues, type CliContext } from '../cli-context.js';
 import type { FailOn } from '../command-options.js';
 import { REPORT_FORMATS } from '../registry-names.js';
-import type { RegisterCommand } from './index.js';
+import { failOnOption, formatOption, outputOption } from '../common-options.js';
+import type { RegisterCommand } from './register-command.js';
 
 
 /**
@@ -22,20 +23,22 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
     .option('--scan <id>', 'show this complete scan instead of the latest')
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
-    .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
+    .addOption(formatOption(REPORT_FORMATS, 'report format'))
+    .addOption(outputOption('the report'))
+    .addOption(failOnOption())
     .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
+    .option('--all', 'table: list every subscription of each reason (default: the first 10 and a count of the rest)')
     .action(async (options) => {
       const [
-        { FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore },
+        { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore },
         { applyExceptions },
         { REPORTERS },
         { WARD_VERSION },
         { listExceptions, recordExpiredExceptions },
         { findingKey, readFindingTimelines },
+        { readInventory },
         { readTrend },
-        { findingsOfScan, getScan, latestCompleteScan },
+        { getScan, judgedFindingsAt, latestCompleteScan },
         { actorOf },
       ] = await Promise.all([
         import('../command-options.js'),
@@ -44,13 +47,14 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
         import('../../reporters/scan-report.js'),
         import('../../store/exception-repository.js'),
         import('../../store/finding-history-repository.js'),
+        import('../../store/inventory-repository.js'),
         import('../../store/report-history-repository.js'),
         import('../../store/scan-repository.js'),
-        import('./exceptions.js'),
+        import('./actor-of.js'),
       ]);
-      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
-      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
-      const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail'));
+      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
+      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
+      const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail', '--status'));
       const allControls = selectControls(context, options.controls, undefined);
       if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
       const now = context.io.now();
@@ -61,7 +65,8 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
         await recordExpiredExceptions(store, now, { actor: actorOf(context, options.actor), source: 'findings' });
         const exceptions = await listExceptions(store);
         const timelines = await readFindingTimelines(store, scan.id);
-        const findings = applyExceptions(await findingsOfScan(store, scan.id), exceptions, now).map((finding): Finding => {
+        // each subscription as the last scan that judged it (a narrowed scan judges only its scope)
+        const findings = applyExceptions(await judgedFindingsAt(store, scan.id), exceptions, now).map((finding): Finding => {
           const timeline = timelines.get(findingKey(finding));
           return timeline
             ? { ...finding, history: { firstSeen: timeline.firstSeen, lastSeen: timeline.lastSeen, lastChanged: timeline.lastChanged, changes: timeline.changes.length } }
@@ -77,9 +82,10 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
           asOf: now.toISOString(),
           trend: await readTrend(store, { upToScanId: scan.id }),
           exceptions,
+          assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
         };
       });
-      emit(context, REPORTERS[format](report, { colour: colourFor(context, options.output) }), options.output);
+      emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
       context.exitCode = exitCodeFor(report.findings.map((f) => f.status), failOn);
     });
 };

@@ -1,5 +1,4 @@
-import type { Command } from '@commander-js/extra-typings';
-import type { CliContext } from '../cli-context.js';
+import type { RegisterCommand } from './register-command.js';
 import { registerCollect } from './collect.js';
 import { registerControls } from './controls.js';
 import { registerDiff } from './diff.js';
@@ -14,8 +13,8 @@ import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
 import { registerScans } from './scans.js';
 
-/** Adds one subcommand to the program. */
-export type RegisterCommand = (program: Command, context: CliContext) => void;
+/** Commands import it from register-command.ts (a leaf: importing it from here would make a cycle). */
+export type { RegisterCommand } from './register-command.js';
 
 /** Every `ward` subcommand: one file in this folder and one line here. */
 export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {

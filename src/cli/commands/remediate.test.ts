@@ -17,7 +17,7 @@ import { createRun, insertChange, listChanges } from '../../remediation/remediat
 import { openStore } from '../../store/open-store.js';
 import type { CliContext, CliIo } from '../cli-context.js';
 import { main } from '../main.js';
-import { confirmOnTerminal } from './remediate.js';
+import { confirmOnTerminal } from './remediate-actions.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = join(root, 'src/core/remediation/fixtures/mixed-tenant');
@@ -208,6 +208,8 @@ describe('ward remediate against the emulator (child processes, as a user runs i
     const runId = /Run (\d+): complete/.exec(applied.stdout)?.[1];
     assert.ok(runId, applied.stdout);
     assert.match(applied.stderr, /batch 3\/3/);
+    assert.match(applied.stdout, /^Remediation plan for /, 'the plan is shown before it is carried out');
+    assert.doesNotMatch(applied.stdout, /dry run/, '--apply is no dry run');
 
     const replan = await ward('remediate', ...CONTROL, ...email, '--format', 'json', ...db);
     assert.equal(replan.code, 0, replan.stderr);

@@ -11,7 +11,8 @@ import { collectValues, type CliContext } from '../cli-context.js';
 import { interruptible } from '../interruptible.js';
 import { keepUnsavedCapture } from '../keep-unsaved-capture.js';
 import { REPORT_FORMATS } from '../registry-names.js';
-import type { RegisterCommand } from './index.js';
+import { failOnOption, formatOption, outputOption } from '../common-options.js';
+import type { RegisterCommand } from './register-command.js';
 
 
 /**
@@ -44,15 +45,16 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--control <id>', 'evaluate only this control (repeatable)', collectValues)
     .option('--controls <dir>', 'load controls from this directory instead of the shipped ones')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
-    .option('--format <format>', `report format: ${REPORT_FORMATS.join(' | ')} (default: table on a terminal, json otherwise)`)
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <level>', 'exit 1 on: fail (failures or errors; default) | error (errors only) | none')
+    .addOption(formatOption(REPORT_FORMATS, 'report format'))
+    .addOption(outputOption('the report'))
+    .addOption(failOnOption())
     .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
     .option('--param <control-id.name=value>', 'set a control parameter, e.g. azure-defender-security-contact-alert-severity.minimalSeverity=Medium (repeatable)', collectValues)
-    .option('--allow-empty', 'record a scan that finds no subscriptions instead of refusing it (exit 2)');
+    .option('--allow-empty', 'record a scan that finds no subscriptions instead of refusing it (exit 2)')
+    .option('--all', 'table: list every subscription of each reason (default: the first 10 and a count of the rest)');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => {
-      const [{ FAIL_ON, colourFor, emit, exitCodeFor, parseFormat, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan, refuseEmptyInventory }, { listExceptions }, { readTrend }] =
+      const [{ FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan, refuseEmptyInventory }, { listExceptions }, { readTrend }] =
         await Promise.all([
           import('../command-options.js'),
           import('../../reporters/index.js'),
@@ -61,8 +63,8 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
           import('../../store/exception-repository.js'),
           import('../../store/report-history-repository.js'),
         ]);
-      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, context.io.stdout.isTTY || options.output ? 'table' : 'json');
-      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail');
+      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
+      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
       const controls = selectControls(context, options.controls, options.control, options);
       const { inventory, source, capture } = await readInventory(context, options.offline, options as AzureFlags);
       // before the store is opened: a scan that found nothing changes nothing
@@ -78,7 +80,9 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
           options.db,
           async (store) => {
             const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
-            const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope });
+            // a scan narrowed with --control judges only those controls: the others' findings are not resolved by it
+            const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
+            const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope, ...controlScope });
             stored = true;
             return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
           },
@@ -96,8 +100,9 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
         asOf: result.startedAt.toISOString(),
         trend,
         exceptions,
+        assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
       };
-      emit(context, REPORTERS[format](report, { colour: colourFor(context, options.output) }), options.output);
+      emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
       context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
     });
 };

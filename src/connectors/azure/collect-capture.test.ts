@@ -97,7 +97,8 @@ const envOf = (emulator: RunningEmulator): Record<string, string> =>
   parseEnvFile(emulator.envFileLines.join('\n'));
 
 async function withEmulator<T>(options: EmulatorOptions, run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator(options);
+  // these tests read bodies exactly as captured (a bare array at 2023-12-01-preview): the emulator replays them
+  const emulator = await startEmulator({ replayCapturedBodies: true, ...options });
   try {
     return await run(emulator);
   } finally {

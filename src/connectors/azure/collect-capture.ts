@@ -10,7 +10,8 @@ import type { ArmClient, ArmGetResult } from './arm-client.js';
 import type { AzureCloudName } from './azure-clouds.js';
 import { connectArm } from './connect-arm.js';
 import { API_VERSIONS, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
-import { mapWithConcurrency } from './map-with-concurrency.js';
+import { createWorkPool, mapWithConcurrency } from '../../core/work-pool.js';
+import { isObject } from '../../core/is-object.js';
 
 export interface CollectProgress {
   readonly phase: 'subscriptions' | 'contacts';
@@ -51,9 +52,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Removes anything that could be a credential from text bound for a capture or a message. */
 export function redactSecrets(text: string): string {
@@ -89,13 +87,15 @@ function errorFromThrown(error: unknown, what: string): { error: { code: string;
 }
 
 /** Fatal: the scope itself cannot be listed, so no complete scan is possible. */
-function scopeError(error: { error: { code: string; message: string } }, url: string): WardError {
+function scopeError(error: { error: { code: string; message: string } }, url: string, status?: number): WardError {
   const auth = /^(AuthenticationFailed|InvalidAuthenticationToken|ExpiredAuthenticationToken|AuthorizationFailed)$/.test(error.error.code);
   return new WardError('AZURE_ERROR', `${error.error.code}: ${error.error.message}`, {
     location: { file: url.replace(/\?.*$/, '') },
     hint: auth
       ? 'sign in (az login), or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal with Reader or Security Reader'
-      : 'check the network and the ARM endpoint (WARD_ARM_ENDPOINT, --cloud), then retry',
+      : status === 403 || status === 404
+        ? 'ARM answered, but not for this scope: check the id (for --management-group the group\'s id, not its display name) and that the signed-in identity may read it (Reader on the scope)'
+        : 'check the network and the ARM endpoint (WARD_ARM_ENDPOINT, --cloud), then retry',
   });
 }
 
@@ -117,7 +117,7 @@ async function listAll(client: ArmClient, path: string, what: string, signal?: A
       if (isWardError(error)) throw error; // a failed sign-in, already explained (create-azure-credential.ts)
       throw scopeError(errorFromThrown(error, what), next);
     }
-    if (result.status < 200 || result.status >= 300) throw scopeError(errorFromResponse(result, what), next);
+    if (result.status < 200 || result.status >= 300) throw scopeError(errorFromResponse(result, what), next, result.status);
     if (result.parseError !== undefined || !isObject(result.body) || !Array.isArray(result.body.value)) {
       throw scopeError(errorBody('InvalidResponseBody', `${what}: the answer is not a {"value": [...]} collection`), next);
     }
@@ -286,38 +286,4 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   await contacts.drain();
   if (signal?.aborted) throw new WardError('AZURE_ERROR', 'the collection was cancelled');
   return { subscriptions: { body: { value: subscriptions }, source: subscriptionsSource }, securityContacts };
-}
-
-/**
- * Runs `work` on items pushed at any time, at most `limit` at once. `drain()` resolves once every pushed item is
- * done; `cancel()` drops what has not started and resolves once the running ones are done. `work` must not throw.
- */
-function createWorkPool<T>(limit: number, work: (item: T) => Promise<void>): { push(item: T): void; drain(): Promise<void>; cancel(): Promise<void> } {
-  const waiting: T[] = [];
-  let running = 0;
-  let idle: (() => void) | undefined;
-  const start = (): void => {
-    while (running < limit && waiting.length > 0) {
-      const item = waiting.shift() as T;
-      running += 1;
-      void work(item).finally(() => {
-        running -= 1;
-        start();
-        if (running === 0 && waiting.length === 0) idle?.();
-      });
-    }
-  };
-  const settle = (): Promise<void> =>
-    running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
-  return {
-    push(item) {
-      waiting.push(item);
-      start();
-    },
-    drain: settle,
-    cancel() {
-      waiting.length = 0;
-      return settle();
-    },
-  };
 }

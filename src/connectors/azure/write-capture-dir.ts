@@ -18,8 +18,8 @@ function serialise(body: unknown): string {
 async function existingEntries(dir: string, shown: string): Promise<string[] | null> {
   try {
     const info = await lstat(dir);
-    if (info.isSymbolicLink()) throw new WardError('USAGE', `${shown} is a symbolic link: refusing to replace it`, { hint: 'give --out the real directory, or a new one' });
-    if (!info.isDirectory()) throw new WardError('USAGE', `${shown} exists and is not a directory`, { hint: 'choose another --out directory' });
+    if (info.isSymbolicLink()) throw new WardError('USAGE', `${shown} is a symbolic link: refusing to replace it`, { hint: 'give -o, --output the real directory, or a new one' });
+    if (!info.isDirectory()) throw new WardError('USAGE', `${shown} exists and is not a directory`, { hint: 'choose another -o, --output directory' });
     return await readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -79,7 +79,26 @@ export const CONTROL_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['file', 'name', 'expect'],
-        properties: { file: { type: 'string', pattern: '^[a-z0-9-]+\\.graphql$' }, name: text, expect: text },
+        properties: {
+          file: { type: 'string', pattern: '^[a-z0-9-]+\\.graphql$' },
+          name: text,
+          expect: text,
+          // one plain-language reason per alternative of the check's top-level OR (check-reasons.ts matches them)
+          reasons: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['match', 'reason'],
+              properties: {
+                match: text,
+                // one line, and never the marker that introduces the matched filters in a finding's reason
+                reason: { type: 'string', minLength: 1, maxLength: 200, pattern: '^(?![\\s\\S]*\\(matched \\[)[^\\n\\r]+$' },
+              },
+            },
+          },
+        },
       },
     },
   },

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { WardError, type ErrorLocation } from '../errors.js';
 import type { Check, CheckVariable, Control, ParameterValue } from '../model.js';
 import { checkParameterUse, declaredParameters } from './control-parameters.js';
+import { resolveCheckReasons, type DeclaredReason } from './check-reasons.js';
 import { CONTROL_SCHEMA } from './control-schema.js';
 import { parseExpectation } from './parse-expectation.js';
 
@@ -82,7 +83,7 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
     });
   }
   const raw = data as unknown as Omit<Control, 'checks' | 'directory' | 'parameters' | 'parameterValues'> & {
-    checks: { file: string; name: string; expect: string }[];
+    checks: { file: string; name: string; expect: string; reasons?: DeclaredReason[] }[];
     parameters?: Parameters<typeof declaredParameters>[0];
     remediationPaths: Control['remediationPaths'] & { references?: Control['references'] };
   };
@@ -109,7 +110,10 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
         location: locate(['assetTypes']),
       });
     }
-    return { id, name: entry.name, file: checkPath, query, expect, rootField, assetType: typeName, variables };
+    const reasons = entry.reasons
+      ? resolveCheckReasons(entry.reasons, query, rootField, variables, (at, field) => locate(['checks', index, 'reasons', ...(field ? [at, field] : [])]), entry.file)
+      : undefined;
+    return { id, name: entry.name, file: checkPath, query, expect, rootField, assetType: typeName, variables, ...(reasons ? { reasons } : {}) };
   });
   const parameters = declaredParameters(raw.parameters, locate);
   checkParameterUse(checks, parameters, locate);

@@ -14,6 +14,14 @@ test('eq takes any JSON value and compares deeply', () => {
   assert.equal(meetsExpectation(some, [{ id: 'a', n: [1, 2], extra: 1 }]), false);
 });
 
+test('eq compares a graphql-js result (objects without a prototype) with the parsed JSON it is written as', () => {
+  const expected = parseExpectation('eq [{"id": "a", "email": null}]');
+  const row = Object.assign(Object.create(null) as Record<string, unknown>, { id: 'a', email: null });
+  assert.ok(meetsExpectation(expected, [row]));
+  assert.equal(meetsExpectation(expected, [Object.assign(Object.create(null) as Record<string, unknown>, { id: 'a', email: '' })]), false, 'null is not an empty string');
+  assert.equal(meetsExpectation(expected, [{ id: 'a' }]), false, 'a missing field is not null');
+});
+
 test('count compares the number of results', () => {
   assert.ok(meetsExpectation(parseExpectation('count lte 2'), [1, 2]));
   assert.equal(meetsExpectation(parseExpectation('count lt 2'), [1, 2]), false);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { WardError, type ErrorLocation } from '../errors.js';
 import type { Expectation } from '../model.js';
 
@@ -34,20 +35,15 @@ export function parseExpectation(text: string, location?: ErrorLocation): Expect
   throw fail('unknown expectation');
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left);
-  return keys.length === Object.keys(right).length && keys.every((key) => key in right && deepEqual(left[key], right[key]));
-}
+/**
+ * A query result as the JSON it stands for: graphql-js builds its result objects without a prototype, and the
+ * expected value is parsed JSON, so both are compared as JSON (`-0` reads as `0`, as in the JSON a result prints).
+ */
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
 /** Whether a check's result list meets its expectation. */
 export function meetsExpectation(expectation: Expectation, result: readonly unknown[]): boolean {
-  if (expectation.kind === 'eq') return deepEqual(result, expectation.value);
+  if (expectation.kind === 'eq') return isDeepStrictEqual(asJson(result), asJson(expectation.value));
   const n = result.length;
   switch (expectation.op) {
     case 'eq':

@@ -1,4 +1,5 @@
 import type { Control } from '../model.js';
+import { reasonWithValues } from './check-reasons.js';
 
 const indent = (text: string, prefix = '    '): string => text.split('\n').map((line) => (line ? prefix + line : line)).join('\n');
 
@@ -47,6 +48,9 @@ export function renderControlPage(control: Control): string {
   for (const check of control.checks) {
     out.push(`### ${check.name}`, '', `- check id: \`${check.id}\``, `- covered asset type: ${check.assetType}`, `- expected: \`${check.expect.source}\``, '');
     out.push('```graphql', check.query.trimEnd(), '```', '');
+    if (check.reasons && check.reasons.length > 0) {
+      out.push('What a failure says, per alternative of the filter:', '', ...check.reasons.map((r) => `- \`${r.match}\`: ${reasonWithValues(r.reason, control.parameterValues)}`), '');
+    }
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

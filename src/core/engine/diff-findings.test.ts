@@ -35,3 +35,9 @@ test('after a scoped scan, findings outside its scope are out of scope, not reso
   const full = diffFindings([f('1', 'fail'), f('2', 'fail')], [f('1', 'pass')]);
   assert.deepEqual(full.resolved.map((e) => e.assetId), ['/subscriptions/1', '/subscriptions/2'], 'a full scan that no longer sees an asset resolves it');
 });
+
+test('judged states: a subscription no scan in between looked at is out of scope even though its verdict is carried over', () => {
+  // as of the earlier scan and the narrowed later one: 2 keeps its last verdict (fail), nobody looked at it again
+  const diff = diffFindings([f('1', 'fail'), f('2', 'fail')], [f('1', 'pass'), f('2', 'fail')], ['/subscriptions/1']);
+  assert.deepEqual([diff.resolved.map((e) => e.assetId), diff.unchanged, diff.outOfScope], [['/subscriptions/1'], 0, 1]);
+});

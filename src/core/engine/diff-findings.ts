@@ -6,8 +6,12 @@ import type { Finding, FindingStatus } from '../model.js';
  * - resolved: a problem before that is not one now (passing, skipped, or the asset is gone);
  * - changed: a problem in both scans with a different status (fail → error, fail → excepted, ...);
  * - unchanged: the count of everything else (same status in both, or no problem in either);
- * - outOfScope: findings of the earlier scan whose asset the later, scoped scan did not cover (not resolved:
- *   nobody looked).
+ * - outOfScope: findings whose asset no scan between the two looked at (narrowed scans that did not cover it):
+ *   neither resolved nor unchanged, as nobody looked.
+ *
+ * Compare judged states, not the rows of two scans: after a narrowed scan, a subscription outside its scope is
+ * still judged by the last scan that covered it (`judgedFindingsAt` in the store), so its drift is computed
+ * against that verdict and never against its absence from the narrowed scan.
  */
 export interface DriftEntry {
   readonly controlId: string;
@@ -38,9 +42,28 @@ const key = (f: Finding): string => `${f.controlId}\u0000${f.assetId}`;
 const order = (a: DriftEntry, b: DriftEntry): number =>
   a.controlId.localeCompare(b.controlId) || a.checkId.localeCompare(b.checkId) || a.assetId.localeCompare(b.assetId);
 
-/** `toScope`: the asset ids the later scan covered when it was scoped; null when it covered everything. */
-export function diffFindings(from: readonly Finding[], to: readonly Finding[], toScope: readonly string[] | null = null): FindingsDiff {
-  const covered = toScope === null ? undefined : new Set(toScope);
+/** What one narrowed scan looked at: its subscriptions (null: all) and its controls (null: all). */
+export interface ScanCoverage {
+  readonly assets: readonly string[] | null;
+  readonly controls: readonly string[] | null;
+}
+
+/** A test of whether a finding's (control, asset) is inside one of the coverages (sets built once). */
+export function coverageTest(coverage: readonly ScanCoverage[]): (finding: Pick<Finding, 'controlId' | 'assetId'>) => boolean {
+  const sets = coverage.map((c) => ({ assets: c.assets === null ? null : new Set(c.assets), controls: c.controls === null ? null : new Set(c.controls) }));
+  return (finding) => sets.some((c) => (c.assets === null || c.assets.has(finding.assetId)) && (c.controls === null || c.controls.has(finding.controlId)));
+}
+
+/**
+ * `lookedAt`: what the scans after `from` up to `to` covered when all of them were narrowed (their coverages, or
+ * just the asset ids), null when one of them covered everything (a full scan). A finding nobody looked at counts as
+ * out of scope.
+ */
+export function diffFindings(from: readonly Finding[], to: readonly Finding[], lookedAt: readonly string[] | readonly ScanCoverage[] | null = null): FindingsDiff {
+  const items = (lookedAt ?? []) as readonly (string | ScanCoverage)[];
+  const assetIds = items.filter((c): c is string => typeof c === 'string');
+  const coverages = items.filter((c): c is ScanCoverage => typeof c !== 'string');
+  const covered = lookedAt === null ? undefined : coverageTest([...coverages, ...(assetIds.length > 0 ? [{ assets: assetIds, controls: null }] : [])]);
   const before = new Map(from.map((f) => [key(f), f]));
   const after = new Map(to.map((f) => [key(f), f]));
   const result: { -readonly [K in keyof FindingsDiff]: FindingsDiff[K] } = { new: [], resolved: [], changed: [], unchanged: 0, outOfScope: 0 };
@@ -58,7 +81,7 @@ export function diffFindings(from: readonly Finding[], to: readonly Finding[], t
   for (const k of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(k);
     const is = after.get(k);
-    if (is === undefined && was !== undefined && covered !== undefined && !covered.has(was.assetId)) {
+    if (covered !== undefined && !covered((is ?? was)!)) {
       result.outOfScope += 1;
       continue;
     }

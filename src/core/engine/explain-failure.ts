@@ -1,40 +1,82 @@
 /**
- * Says which part of a check's filter a failing asset matched, so a failure reads
- * `matched { securityContacts_SOME: { email: "" } }` rather than only the check's name. It runs on the same engine
- * as the check: each alternative of a top-level `OR` is compiled to SQL and asked for the failing ids only (one
- * indexed statement per alternative). A check with one alternative needs no query. The client is passed in.
+ * Says why a failing asset fails, in the words of control.yaml (`no security contact`), and which part of the
+ * check's filter it matched (`{securityContacts_SOME: null}`), for machines. It runs on the same engine as the
+ * check: each alternative of a top-level `OR` is compiled to SQL and asked for the failing ids only (one indexed
+ * statement per alternative). A check with one alternative needs no query. The client is passed in.
+ *
+ * A finding's reason carries both in one text, so that every store and every report keeps them:
+ * `no security contact; the address is empty (matched ["check: {securityContacts_SOME: null}", …])`.
+ * `formatFailureReason` writes it and `splitFailureReason` reads it back; reports for people show the first part,
+ * JSON shows both. Between this module and combine-check-findings.ts an explanation travels as
+ * `EXPLANATION_MARK` + JSON (evaluate-check puts the check's name in front of it; combining takes it off).
  */
-import { Kind, parse, print, valueFromASTUntyped, type ObjectValueNode, type ValueNode } from 'graphql';
+import { print, valueFromASTUntyped } from 'graphql';
 import type { Check } from '../model.js';
 import type { SqlClient } from '../sql-client.js';
+import { alternativesOf, reasonWithValues, whereOfQuery } from '../control/check-reasons.js';
 import type { FilterTree } from '../query/filter-tree.js';
 import { inventoryStorageModel, typeModel } from '../query/inventory-schema.js';
 import { compileSelect } from '../query/sql-printer.js';
 import { parseWhere } from '../query/where-parser.js';
 
-/** The `where` argument of the check's root field, as written. */
-function whereOf(check: Check): ObjectValueNode | undefined {
-  const document = parse(check.query);
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const selection of definition.selectionSet.selections) {
-      if (selection.kind !== Kind.FIELD) continue;
-      if ((selection.alias?.value ?? selection.name.value) !== check.rootField) continue;
-      const where = selection.arguments?.find((argument) => argument.name.value === 'where')?.value;
-      return where?.kind === Kind.OBJECT ? where : undefined;
+/** Why one check failed an asset: plain reasons (one per matched alternative) and the alternatives as written. */
+export interface FailureExplanation {
+  readonly reasons: readonly string[];
+  /** The matched alternatives, printed, with the values of the variables they read. */
+  readonly matched: readonly string[];
+}
+
+/** Starts an encoded explanation inside a per-check finding's reason (never in a combined finding). */
+export const EXPLANATION_MARK = '\u001f';
+
+export function encodeExplanation(explanation: FailureExplanation): string {
+  return `${EXPLANATION_MARK}${JSON.stringify(explanation)}`;
+}
+
+/** The explanation a per-check failure carries, or undefined when it carries none (its reason is then the check's name). */
+export function decodeExplanation(reason: string): FailureExplanation | undefined {
+  const at = reason.lastIndexOf(EXPLANATION_MARK);
+  if (at < 0) return undefined;
+  try {
+    const value = JSON.parse(reason.slice(at + 1)) as FailureExplanation;
+    return Array.isArray(value.reasons) && Array.isArray(value.matched) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const MATCHED = ' (matched [';
+
+/** `reason one; reason two (matched ["check: {…}", "valid-address: {…}"])`: repeated reasons said once. */
+export function formatFailureReason(reasons: readonly string[], matched: readonly string[]): string {
+  const text = [...new Set(reasons)].join('; ');
+  return matched.length === 0 ? text : `${text}${MATCHED.slice(0, -1)}${JSON.stringify(matched)})`;
+}
+
+/**
+ * A reason's plain text and the filters it matched (`check: {securityContacts_SOME: null}`), wherever in the text
+ * the matched list sits (an exception's note may follow it). A reason without one is all plain text.
+ */
+export function splitFailureReason(reason: string): { readonly text: string; readonly matched: readonly string[] } {
+  const start = reason.indexOf(MATCHED);
+  if (start < 0) return { text: reason, matched: [] };
+  for (let end = reason.indexOf('])', start); end >= 0; end = reason.indexOf('])', end + 1)) {
+    try {
+      const list: unknown = JSON.parse(reason.slice(start + MATCHED.length - 1, end + 1));
+      if (Array.isArray(list) && list.every((item) => typeof item === 'string')) {
+        return { text: reason.slice(0, start) + reason.slice(end + 2), matched: list as string[] };
+      }
+    } catch {
+      // not the end of the list yet: a filter value may hold `])`
     }
   }
-  return undefined;
+  return { text: reason, matched: [] };
 }
 
-/** The alternatives of a top-level `OR` (each printed back as written), or the whole filter. */
-function alternativesOf(where: ObjectValueNode): ValueNode[] {
-  const only = where.fields.length === 1 ? where.fields[0] : undefined;
-  if (only?.name.value === 'OR' && only.value.kind === Kind.LIST) return [...only.value.values];
-  return [where];
-}
-
-/** Asset id → `matched <alternative> and <alternative>`, for the failing ids; ids it cannot explain are absent. */
+/**
+ * Asset id → its encoded explanation, for the failing ids; ids it cannot explain are absent (their failure then reads
+ * the check's name). Without reasons in control.yaml, the plain reason of an alternative is the check's name.
+ */
 export async function explainFailures(
   client: SqlClient,
   check: Check,
@@ -43,9 +85,9 @@ export async function explainFailures(
 ): Promise<Map<string, string>> {
   const explained = new Map<string, string>();
   if (failingIds.length === 0) return explained;
-  let where: ObjectValueNode | undefined;
+  let where;
   try {
-    where = whereOf(check);
+    where = whereOfQuery(check.query, check.rootField);
   } catch {
     return explained;
   }
@@ -53,9 +95,15 @@ export async function explainFailures(
   // a filter that reads parameters says which values were in force: `… $minimalSeverity … (minimalSeverity = "High")`
   const bound = Object.entries(variables).map(([name, value]) => `${name} = ${JSON.stringify(value)}`);
   const withValues = (text: string): string => (bound.length > 0 && text.includes('$') ? `${text} (${bound.join(', ')})` : text);
-  const alternatives = alternativesOf(where);
+  const alternatives = alternativesOf(where).map((node, index) => ({
+    node,
+    matched: withValues(print(node)),
+    reason: reasonWithValues(check.reasons?.[index]?.reason ?? check.name, variables),
+  }));
+  const explanation = (matches: readonly (typeof alternatives)[number][]): string =>
+    encodeExplanation({ reasons: matches.map((m) => m.reason), matched: matches.map((m) => m.matched) });
   if (alternatives.length === 1) {
-    const text = `matched ${withValues(print(alternatives[0]!))}`;
+    const text = explanation(alternatives);
     for (const id of failingIds) explained.set(id, text);
     return explained;
   }
@@ -63,19 +111,18 @@ export async function explainFailures(
   const type = typeModel(model, check.assetType);
   const idField = type.fields.get('id');
   if (idField?.kind !== 'scalar') return explained;
-  const matched = new Map<string, string[]>();
-  for (const node of alternatives) {
-    const text = withValues(print(node));
-    const tree = parseWhere(valueFromASTUntyped(node, { ...variables }), type, model);
+  const matched = new Map<string, (typeof alternatives)[number][]>();
+  for (const alternative of alternatives) {
+    const tree = parseWhere(valueFromASTUntyped(alternative.node, { ...variables }), type, model);
     const onlyFailing: FilterTree = { kind: 'predicate', field: idField, operator: 'in', values: [...failingIds] };
     const { sql, params } = compileSelect(model, type, tree === null ? onlyFailing : { kind: 'and', filters: [onlyFailing, tree] }, { fields: [] });
     const { rows } = await client.query<{ id: string }>(sql, params);
     for (const row of rows) {
       const list = matched.get(row.id);
-      if (list) list.push(text);
-      else matched.set(row.id, [text]);
+      if (list) list.push(alternative);
+      else matched.set(row.id, [alternative]);
     }
   }
-  for (const [id, texts] of matched) explained.set(id, `matched ${texts.join(' and ')}`);
+  for (const [id, matches] of matched) explained.set(id, explanation(matches));
   return explained;
 }

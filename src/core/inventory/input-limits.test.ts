@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readCaptureDir } from '../../connectors/azure/read-capture-dir.js';
 import { runScan } from '../../scan/run-scan.js';
 import { seedControls } from '../../scan/test-support/tiny-tenant.js';
-import { openMemoryStore } from '../../store/test-store.js';
+import { TEST_STORE_KINDS } from '../../store/test-support/test-store.js';
 import { INPUT_LIMITS, bodyValueProblem, jsonNestingDepth } from './input-limits.js';
 import { normaliseCapture } from './normalise-capture.js';
 
@@ -40,35 +40,37 @@ test('jsonNestingDepth skips strings; bodyValueProblem walks without recursion',
   assert.match(bodyValueProblem({ value: [{ properties: { emails: 'a\u0000@x.io' } }] })!, /value\[0\]\.properties\.emails holds a NUL character/);
 });
 
-test('a bad value in one subscription makes it an error; the others are judged and the scan is stored', async () => {
-  const manyContacts = JSON.stringify({ value: Array.from({ length: 170_000 }, (_, i) => ({ name: `c${i}` })) });
-  const manyAddresses = JSON.stringify({ value: [{ name: 'default', properties: { emails: Array.from({ length: INPUT_LIMITS.addressesPerContact + 1 }, (_, i) => `a${i}@x.io`).join(';') } }] });
-  const dir = captureDir({
-    1: JSON.stringify(good),
-    2: JSON.stringify({ value: [{ name: 'default', properties: { emails: 'soc\u0000@contoso.com' } }] }),
-    3: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
-    4: manyContacts,
-    5: manyAddresses,
-    6: JSON.stringify({ value: [{ name: 'default', properties: { emails: 'a'.repeat(INPUT_LIMITS.stringLength + 1) } }] }),
+for (const kind of TEST_STORE_KINDS) {
+  test(`a bad value in one subscription makes it an error; the others are judged and the scan is stored (${kind.name})`, { skip: kind.skip }, async () => {
+    const manyContacts = JSON.stringify({ value: Array.from({ length: 170_000 }, (_, i) => ({ name: `c${i}` })) });
+    const manyAddresses = JSON.stringify({ value: [{ name: 'default', properties: { emails: Array.from({ length: INPUT_LIMITS.addressesPerContact + 1 }, (_, i) => `a${i}@x.io`).join(';') } }] });
+    const dir = captureDir({
+      1: JSON.stringify(good),
+      2: JSON.stringify({ value: [{ name: 'default', properties: { emails: 'soc\u0000@contoso.com' } }] }),
+      3: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      4: manyContacts,
+      5: manyAddresses,
+      6: JSON.stringify({ value: [{ name: 'default', properties: { emails: 'a'.repeat(INPUT_LIMITS.stringLength + 1) } }] }),
+    });
+    const store = (await kind.open())!;
+    try {
+      const inventory = normaliseCapture(readCaptureDir(dir, dir));
+      const errors = Object.fromEntries(inventory.connectors.map((c) => [c.subscriptionId.slice(-1), c.readError?.message ?? null]));
+      assert.equal(errors['1'], null);
+      assert.match(errors['2']!, /holds a NUL character/);
+      assert.match(errors['3']!, /nested 100,000 levels deep \(limit 64\)/);
+      assert.match(errors['4']!, /170,000 security contacts .* \(limit 1,000 per subscription\)/);
+      assert.match(errors['5']!, /holds 1,001 addresses \(limit 1,000\)/);
+      assert.match(errors['6']!, /characters long \(limit/);
+      const result = await runScan({ store, controls: seedControls(), inventory, source: 'offline:limits', now: () => new Date('2026-12-01T00:00:00Z') });
+      const statuses = Object.fromEntries(result.findings.map((f) => [f.assetId.slice(-1), f.status]));
+      assert.deepEqual(statuses, { 1: 'pass', 2: 'error', 3: 'error', 4: 'error', 5: 'error', 6: 'error' });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-  const store = await openMemoryStore();
-  try {
-    const inventory = normaliseCapture(readCaptureDir(dir, dir));
-    const errors = Object.fromEntries(inventory.connectors.map((c) => [c.subscriptionId.slice(-1), c.readError?.message ?? null]));
-    assert.equal(errors['1'], null);
-    assert.match(errors['2']!, /holds a NUL character/);
-    assert.match(errors['3']!, /nested 100,000 levels deep \(limit 64\)/);
-    assert.match(errors['4']!, /170,000 security contacts .* \(limit 1,000 per subscription\)/);
-    assert.match(errors['5']!, /holds 1,001 addresses \(limit 1,000\)/);
-    assert.match(errors['6']!, /characters long \(limit/);
-    const result = await runScan({ store, controls: seedControls(), inventory, source: 'offline:limits', now: () => new Date('2026-12-01T00:00:00Z') });
-    const statuses = Object.fromEntries(result.findings.map((f) => [f.assetId.slice(-1), f.status]));
-    assert.deepEqual(statuses, { 1: 'pass', 2: 'error', 3: 'error', 4: 'error', 5: 'error', 6: 'error' });
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+}
 
 test('a NUL in one subscription entry makes that subscription an error, not the scan', () => {
   const subscriptions = JSON.stringify({ value: [{ subscriptionId: id(1), displayName: 'ok', state: 'Enabled' }, { subscriptionId: id(2), displayName: 'bad\u0000name', state: 'Enabled' }] });

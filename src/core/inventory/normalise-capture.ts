@@ -10,6 +10,7 @@ import type {
 } from '../model.js';
 import type { Capture, CapturedBody, SecurityContactApiVersion } from './capture.js';
 import { INPUT_LIMITS, bodyValueProblem } from './input-limits.js';
+import { isObject } from '../is-object.js';
 
 /**
  * Turns raw ARM bodies into inventory records. Pure: no files, no network.
@@ -26,7 +27,6 @@ export interface NormaliseOptions {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function invalid(source: string, field: string, message: string): WardError {
   return new WardError('CAPTURE_INVALID', message, {

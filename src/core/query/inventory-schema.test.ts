@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { assertValidSchema, getNamedType, type GraphQLInputObjectType } from 'graphql';
 import { WardError } from '../errors.js';
-import { buildInventorySchema, buildSchemaFromSdl, deriveStorageModel, inventorySchemaPath, inventoryStorageModel, snakeCase } from './inventory-schema.js';
+import { buildInventorySchema, buildSchemaFromSdl, deriveStorageModel, inventorySdl, inventoryStorageModel, snakeCase } from './inventory-schema.js';
+import { embeddedSdlModule } from './test-support/embedded-sdl-module.js';
 
-test('the schema file is found three levels above the module', () => {
-  assert.ok(existsSync(inventorySchemaPath()));
+test('the core compiles schema/inventory.graphql as committed: inventory-sdl.ts is generated from it and up to date', () => {
+  const sdl = readFileSync(new URL('../../../schema/inventory.graphql', import.meta.url), 'utf8');
+  assert.equal(inventorySdl(), sdl, 'schema/inventory.graphql changed: run node --import tsx scripts/embed-inventory-schema.ts');
+  assert.equal(readFileSync(new URL('./inventory-sdl.ts', import.meta.url), 'utf8'), embeddedSdlModule(sdl), 'inventory-sdl.ts is what the script writes');
 });
 
 test('the storage model follows @table, @column, @relation and @json, snake_case otherwise', () => {
@@ -27,7 +30,7 @@ test('the storage model follows @table, @column, @relation and @json, snake_case
 
 test('the executable schema has the where inputs, with the dialect operators per field kind, and root fields', () => {
   const schema = buildInventorySchema();
-  assert.equal(buildInventorySchema(), schema, 'cached');
+  assert.equal(buildInventorySchema(), schema, 'built once, when the module loads');
   assertValidSchema(schema);
   const fields = (name: string): string[] => Object.keys((schema.getType(name) as GraphQLInputObjectType).getFields());
   const connectorWhere = fields('ConnectorWhere');

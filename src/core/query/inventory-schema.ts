@@ -3,10 +3,9 @@
  *  - a storage model (which table and column holds each type and field, how relationships join), and
  *  - the executable GraphQLSchema checks are validated and run against: the SDL's types, the generated
  *    `<Type>Where` inputs of the filter dialect, and one root field per stored type.
- * Reading the file is the only I/O here; `deriveStorageModel` and `buildSchemaFromSdl` are pure over the SDL text.
+ * Pure: the SDL ships as a module (inventory-sdl.ts, generated from the .graphql file), so nothing here reads a
+ * file; the model and the schema are built once, when the module loads, and never change.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   Kind,
   buildASTSchema,
@@ -22,6 +21,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { WardError } from '../errors.js';
+import { INVENTORY_SDL } from './inventory-sdl.js';
 import { RELATION_SUFFIXES, suffixesFor, type FilterableKind } from './where-operators.js';
 
 export type ScalarTypeName = 'String' | 'ID' | 'Int' | 'Float' | 'Boolean';
@@ -83,11 +83,6 @@ export function snakeCase(name: string): string {
 
 export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-}
-
-/** `schema/inventory.graphql`, three levels above this module in both `src/core/query` and `dist/core/query`. */
-export function inventorySchemaPath(): string {
-  return fileURLToPath(new URL('../../../schema/inventory.graphql', import.meta.url));
 }
 
 function directiveArgument(directives: readonly ConstDirectiveNode[] | undefined, directive: string, argument: string): string | undefined {
@@ -220,26 +215,22 @@ export function buildSchemaFromSdl(sdl: string, model: StorageModel = deriveStor
   return buildASTSchema(document);
 }
 
-let cachedSdl: string | undefined;
-let cachedModel: StorageModel | undefined;
-let cachedSchema: GraphQLSchema | undefined;
+const INVENTORY_STORAGE_MODEL = deriveStorageModel(INVENTORY_SDL);
+const INVENTORY_SCHEMA = buildSchemaFromSdl(INVENTORY_SDL, INVENTORY_STORAGE_MODEL);
 
-/** The text of schema/inventory.graphql (read once). */
+/** The text of schema/inventory.graphql. */
 export function inventorySdl(): string {
-  cachedSdl ??= readFileSync(inventorySchemaPath(), 'utf8');
-  return cachedSdl;
+  return INVENTORY_SDL;
 }
 
-/** The storage model of schema/inventory.graphql (cached). */
+/** The storage model of schema/inventory.graphql. */
 export function inventoryStorageModel(): StorageModel {
-  cachedModel ??= deriveStorageModel(inventorySdl());
-  return cachedModel;
+  return INVENTORY_STORAGE_MODEL;
 }
 
-/** The executable inventory schema (cached). */
+/** The executable inventory schema. */
 export function buildInventorySchema(): GraphQLSchema {
-  cachedSchema ??= buildSchemaFromSdl(inventorySdl(), inventoryStorageModel());
-  return cachedSchema;
+  return INVENTORY_SCHEMA;
 }
 
 /** The type model of a GraphQL type name, or a WardError naming it. */

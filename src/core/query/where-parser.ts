@@ -13,6 +13,7 @@ import { WardError } from '../errors.js';
 import type { FilterTree, ScalarValue } from './filter-tree.js';
 import type { RelationFieldModel, ScalarFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
 import { RELATION_SUFFIXES, suffixesFor, type Quantifier, type WhereSuffix } from './where-operators.js';
+import { isObject } from '../is-object.js';
 
 type WhereKey =
   | { readonly kind: 'scalar'; readonly field: ScalarFieldModel; readonly entry: WhereSuffix }
@@ -40,9 +41,6 @@ function invalid(path: string, message: string, hint: string): WardError {
   return new WardError('QUERY_INVALID', `${path}: ${message}`, { hint, location: { field: path } });
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function scalarValue(field: ScalarFieldModel, value: unknown, path: string): ScalarValue {
   const ok =

@@ -27,6 +27,7 @@
  */
 import { dedupeEmailAddresses, isEmailAddress, splitEmailAddresses } from '../email-addresses.js';
 import type { SecurityContactRecord } from '../model.js';
+import { isObject } from '../is-object.js';
 
 export const CURRENT_CONTACT_API_VERSION = '2023-12-01-preview';
 export const LEGACY_CONTACT_API_VERSION = '2017-08-01-preview';
@@ -66,7 +67,6 @@ export const DEFAULT_ROLE_NOTIFICATIONS: RoleNotifications = { state: 'On', role
 export const DEFAULT_NOTIFICATION_SOURCES: readonly NotificationSourceBody[] = [{ sourceType: 'Alert', minimalSeverity: 'High' }];
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function propertiesOf(contact: SecurityContactRecord): Json {
   const raw = contact.raw;

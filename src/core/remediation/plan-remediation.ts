@@ -20,28 +20,11 @@ import { applyExceptions } from '../engine/apply-exceptions.js';
 import { worseStatus } from '../engine/evaluate-check.js';
 import type { ConnectorRecord, Control, ExceptionRecord, Finding, FindingStatus, Inventory, SecurityContactRecord } from '../model.js';
 import { CURRENT_CONTACT_API_VERSION, DEFAULT_CONTACT_NAME, LEGACY_CONTACT_API_VERSION, contactBodyNotes, isDefaultContact, mergeDefaultContact } from './contact-body.js';
+import type { HttpMethod, PlannedAction } from './planned-action.js';
 import type { ControlPlanner, PlannerInput } from './planners/control-planner.js';
 import { plannersFor } from './remediation-planners.js';
 
-export type HttpMethod = 'PUT' | 'DELETE';
-
-/** One ARM request of a plan. `before` is the contact as the inventory holds it, or "absent". */
-export interface PlannedAction {
-  /** The subscription (`/subscriptions/<guid>`): the asset the controls judge. */
-  readonly assetId: string;
-  readonly subscriptionId: string;
-  readonly contactName: string;
-  readonly method: HttpMethod;
-  /** Absolute URL with api-version. */
-  readonly url: string;
-  /** The same without the ARM endpoint: what the transport sends. */
-  readonly path: string;
-  readonly apiVersion: string;
-  /** Request body; null for DELETE. */
-  readonly body: unknown;
-  readonly before: unknown;
-  readonly reason: string;
-}
+export type { HttpMethod, PlannedAction } from './planned-action.js';
 
 /** A subscription the plan changes, before the simulation has judged it. */
 export interface DraftSubscription {

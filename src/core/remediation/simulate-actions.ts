@@ -5,7 +5,7 @@
  */
 import { normaliseContactsBody } from '../inventory/normalise-capture.js';
 import type { Inventory, SecurityContactRecord } from '../model.js';
-import type { PlannedAction } from './plan-remediation.js';
+import type { PlannedAction } from './planned-action.js';
 
 export function simulateActions(inventory: Inventory, actions: readonly Pick<PlannedAction, 'assetId' | 'contactName' | 'method' | 'body'>[]): Inventory {
   let contacts: SecurityContactRecord[] = [...inventory.securityContacts];

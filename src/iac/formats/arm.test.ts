@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { extractArmTemplate } from '../arm-template.js';
-import { closeFixtureStore, EMAIL_CONTROL_ID, findingFor, scanFixtures, shippedControls, verdicts } from '../scan-fixtures.js';
+import { closeFixtureStore, EMAIL_CONTROL_ID, findingFor, scanFixtures, shippedControls, verdicts } from '../test-support/scan-fixtures.js';
 
 const CONTACT = "Microsoft.Security/securityContacts 'default'";
 

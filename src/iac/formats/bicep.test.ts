@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findBicepCompiler } from '../bicep-compiler.js';
-import { closeFixtureStore, FIXTURES, scanFixtures, verdicts } from '../scan-fixtures.js';
+import { closeFixtureStore, FIXTURES, scanFixtures, verdicts } from '../test-support/scan-fixtures.js';
 
 describe('bicep format', () => {
   after(closeFixtureStore);

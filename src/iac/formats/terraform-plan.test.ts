@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeFixtureStore, findingFor, scanFixtures, verdicts } from '../scan-fixtures.js';
+import { closeFixtureStore, findingFor, scanFixtures, verdicts } from '../test-support/scan-fixtures.js';
 import { extractTerraformPlan } from './terraform-plan.js';
 
 describe('terraformPlan format', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { TERRAFORM_CONTACT_API_NOTE } from '../contact-notes.js';
-import { closeFixtureStore, findingFor, scanFixtures, verdicts } from '../scan-fixtures.js';
+import { closeFixtureStore, findingFor, scanFixtures, verdicts } from '../test-support/scan-fixtures.js';
 
 describe('terraform format', () => {
   after(closeFixtureStore);

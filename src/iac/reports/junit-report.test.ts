@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { convert } from 'xmlbuilder2';
 import { junitReport } from './junit-report.js';
-import { SAMPLE_RESULT } from './sample-result.js';
+import { SAMPLE_RESULT } from './test-support/sample-result.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const list = (value: unknown): Json[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]) as Json[];

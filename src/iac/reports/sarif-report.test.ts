@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sarifReport } from './sarif-report.js';
-import { SAMPLE_RESULT } from './sample-result.js';
+import { SAMPLE_RESULT } from './test-support/sample-result.js';
 import { sarifValidator } from '../../reporters/test-support/sarif-validator.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

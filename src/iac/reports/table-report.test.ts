@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonReport } from './json-report.js';
-import { SAMPLE_RESULT } from './sample-result.js';
+import { SAMPLE_RESULT } from './test-support/sample-result.js';
 import { tableReport } from './table-report.js';
 
 describe('tableReport', () => {

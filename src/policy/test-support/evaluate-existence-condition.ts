@@ -6,9 +6,10 @@
  * aliases with a polymorphic segment (`notificationsSources[*].Alert.minimalSeverity`) exist only on the items of
  * that sourceType. Tests use it to show that the existence condition accepts exactly what the controls accept.
  */
+import { isObject } from '../../core/is-object.js';
+
 type Json = Record<string, unknown>;
 const PREFIX = 'Microsoft.Security/securityContacts/';
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 interface Scope {
   readonly properties: Json;

@@ -7,7 +7,7 @@ import type { Inventory } from '../../model.js';
 import type { SqlClient } from '../../sql-client.js';
 import { executeQuery } from '../execute-query.js';
 import type { StorageModel, TypeModel } from '../inventory-schema.js';
-import { ReferenceEvaluator } from '../reference-evaluator.js';
+import { ReferenceEvaluator } from './reference-evaluator.js';
 import { parseWhere } from '../where-parser.js';
 import { parseCypher, runCypher, type CypherNode } from './cypher-evaluator.js';
 import type { LibraryCypher } from './neo4j-library.js';

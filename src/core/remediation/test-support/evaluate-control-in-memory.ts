@@ -15,7 +15,7 @@ import { validateCheckQuery } from '../../query/execute-query.js';
 import { splitAssetIds } from '../../query/with-asset-id.js';
 import { checkVariables } from '../../control/control-parameters.js';
 import { buildInventorySchema, inventoryStorageModel, type StorageModel, type TypeModel } from '../../query/inventory-schema.js';
-import { ReferenceEvaluator } from '../../query/reference-evaluator.js';
+import { ReferenceEvaluator } from '../../query/test-support/reference-evaluator.js';
 import { parseWhere } from '../../query/where-parser.js';
 
 type Row = Readonly<Record<string, unknown>>;

@@ -6,9 +6,9 @@
  * three-valued (Kleene, as in the library's Cypher): a comparison with a missing property is unknown (null),
  * `NOT unknown` is unknown, and a record is selected only when its filter is true.
  */
-import type { Inventory } from '../model.js';
-import type { FilterTree, Predicate } from './filter-tree.js';
-import type { RelationFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
+import type { Inventory } from '../../model.js';
+import type { FilterTree, Predicate } from '../filter-tree.js';
+import type { RelationFieldModel, StorageModel, TypeModel } from '../inventory-schema.js';
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -1,20 +1,20 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Control } from '../core/model.js';
-import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
-import { evaluateInventory } from '../scan/evaluate-inventory.js';
-import { loadControls } from '../scan/load-controls.js';
-import type { Store } from '../store/sql-client.js';
-import { openEphemeralStore } from '../store/open-ephemeral-store.js';
-import type { BicepCompile } from './iac-format.js';
-import type { IacFinding, IacScanResult } from './iac-finding.js';
-import type { InventoryEvaluator } from './judge-iac-resources.js';
-import { nodeIacHost } from './node-iac-host.js';
-import { scanIac } from './scan-iac.js';
-import { walkIacFiles } from './walk-iac-files.js';
+import type { Control } from '../../core/model.js';
+import { BUILTIN_CONTROLS_DIR } from '../../core/package-paths.js';
+import { evaluateInventory } from '../../scan/evaluate-inventory.js';
+import { loadControls } from '../../scan/load-controls.js';
+import type { Store } from '../../store/sql-client.js';
+import { openEphemeralStore } from '../../store/open-ephemeral-store.js';
+import type { BicepCompile } from '../iac-format.js';
+import type { IacFinding, IacScanResult } from '../iac-finding.js';
+import type { InventoryEvaluator } from '../judge-iac-resources.js';
+import { nodeIacHost } from '../node-iac-host.js';
+import { scanIac } from '../scan-iac.js';
+import { walkIacFiles } from '../walk-iac-files.js';
 
 /** Test support: the fixtures folder, and a scan of some of its paths with findings shown relative to it. */
-export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
 export const EMAIL_CONTROL_ID = 'azure-defender-security-contact-email';
 

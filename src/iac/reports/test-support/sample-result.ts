@@ -1,6 +1,6 @@
-import { BUILTIN_CONTROLS_DIR } from '../../core/package-paths.js';
-import { loadControls } from '../../scan/load-controls.js';
-import type { IacScanResult } from '../iac-finding.js';
+import { BUILTIN_CONTROLS_DIR } from '../../../core/package-paths.js';
+import { loadControls } from '../../../scan/load-controls.js';
+import type { IacScanResult } from '../../iac-finding.js';
 
 const EMAIL = 'azure-defender-security-contact-email';
 const OWNERS = 'azure-defender-security-contact-notify-owners';

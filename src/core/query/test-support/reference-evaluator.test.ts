@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Inventory } from '../model.js';
-import { inventoryStorageModel, typeModel } from './inventory-schema.js';
+import type { Inventory } from '../../model.js';
+import { inventoryStorageModel, typeModel } from '../inventory-schema.js';
 import { evaluateReference } from './reference-evaluator.js';
-import { parseWhere } from './where-parser.js';
-import { connector, connectorId, contact } from './test-support/inventory-builders.js';
+import { parseWhere } from '../where-parser.js';
+import { connector, connectorId, contact } from './inventory-builders.js';
 
 const model = inventoryStorageModel();
 const Connector = typeModel(model, 'Connector');

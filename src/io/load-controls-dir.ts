@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { WardError } from '../errors.js';
-import type { Control } from '../model.js';
-import { parseControl, type CheckQueryValidator } from './parse-control.js';
+import { WardError } from '../core/errors.js';
+import type { Control } from '../core/model.js';
+import { parseControl, type CheckQueryValidator } from '../core/control/parse-control.js';
 
 /** Every folder below `root` that holds a control.yaml, sorted. */
 export function findControlDirs(root: string): string[] {

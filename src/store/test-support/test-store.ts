@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS } from './migrations.js';
-import { migrate } from './migrate.js';
-import { openStore, pgliteStore } from './open-store.js';
-import type { Store } from './sql-client.js';
+import { MIGRATIONS } from '../migrations.js';
+import { migrate } from '../migrate.js';
+import { openStore, pgliteStore } from '../open-store.js';
+import type { Store } from '../sql-client.js';
 
 /**
  * Stores for tests. A new PGlite database costs seconds to initialise, so the first test process builds a
@@ -64,12 +64,20 @@ export interface TestStoreKind {
   readonly skip: string | false;
 }
 
+const NO_POSTGRES = 'no PostgreSQL server for this run (set WARD_TEST_POSTGRES_URL or put initdb/pg_ctl on PATH)';
+
+/** Under CI (`CI=true`) a PostgreSQL test never skips: without a server it fails, so CI cannot pass on PGlite alone. */
+async function openRequiredPostgresTestStore(): Promise<Store> {
+  const store = await openPostgresTestStore();
+  if (!store) throw new Error(`CI=true: ${NO_POSTGRES}`);
+  return store;
+}
+
+const postgresKind = (): TestStoreKind => {
+  if (process.env.WARD_TEST_POSTGRES_URL) return { name: 'postgres', open: openPostgresTestStore, skip: false };
+  if (process.env.CI === 'true') return { name: 'postgres', open: openRequiredPostgresTestStore, skip: false };
+  return { name: 'postgres', open: openPostgresTestStore, skip: NO_POSTGRES };
+};
+
 /** Both store kinds, for tests that must pass on each: `for (const kind of TEST_STORE_KINDS) test(..., { skip: kind.skip }, ...)`. */
-export const TEST_STORE_KINDS: readonly TestStoreKind[] = [
-  { name: 'pglite', open: openMemoryStore, skip: false },
-  {
-    name: 'postgres',
-    open: openPostgresTestStore,
-    skip: process.env.WARD_TEST_POSTGRES_URL ? false : 'no PostgreSQL server for this run (set WARD_TEST_POSTGRES_URL or put initdb/pg_ctl on PATH)',
-  },
-];
+export const TEST_STORE_KINDS: readonly TestStoreKind[] = [{ name: 'pglite', open: openMemoryStore, skip: false }, postgresKind()];
