@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SCANNER = join(fileURLToPath(new URL('./', import.meta.url)), 'scan-scanner.mjs');
-const RUN_CLI = join(ROOT, 'src/cli/run-cli.ts');
+const RUN_CLI = join(ROOT, 'src/cli/test-support/run-cli.ts');
 const RESULTS = join(ROOT, 'bench/results/scan.txt');
 
 const SUBSCRIPTIONS = 2000;

@@ -137,11 +137,8 @@ test('no import cycles in src/cli', () => {
   assert.deepEqual(importCycles(all.filter((file) => layerOf(relative(src, file)) === 'cli')), []);
 });
 
-/**
- * The modules a user runs: the CLI (bin/ward.js loads its compiled main) and run-cli.ts, which starts the same CLI
- * from the sources for tests and benchmarks that need it in a process of its own.
- */
-const ENTRY_POINTS = ['cli/main.ts', 'cli/run-cli.ts'];
+/** The module a user runs: the CLI (bin/ward.js loads its compiled main). */
+const ENTRY_POINTS = ['cli/main.ts'];
 
 test('every production module is reachable from the CLI: nothing that only tests or scripts use is built into dist', () => {
   const reached = new Set<string>();

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { freshStoreDir, runWard } from './commands/test-support/fake-cli-io.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RUN_CLI = join(REPO, 'src/cli/run-cli.ts');
+const RUN_CLI = join(REPO, 'src/cli/test-support/run-cli.ts');
 const SAMPLE = join(REPO, 'samples/contoso-tenant');
 const NOW = (): Date => new Date('2026-11-24T12:00:00Z');
 

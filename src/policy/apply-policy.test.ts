@@ -99,7 +99,7 @@ test('`ward policy apply` in its own process with a wrong secret: one line and a
     // NODE_EXTRA_CA_CERTS is read when the process starts: the child trusts the emulator as a user's shell would
     const env = { ...process.env, ...emulator.environment, AZURE_CLIENT_SECRET: WRONG_SECRET, NO_COLOR: '1' };
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', '--', join(REPO, 'src/cli/run-cli.ts'), ...POLICY_APPLY], { cwd: REPO, env }, (error, stdout, stderr) =>
+      execFile(process.execPath, ['--import', 'tsx', '--', join(REPO, 'src/cli/test-support/run-cli.ts'), ...POLICY_APPLY], { cwd: REPO, env }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });

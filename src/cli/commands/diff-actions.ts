@@ -6,7 +6,7 @@ import { coverageBetween, getScan, judgedFindingsAt, listCompleteScans, type Sca
 import type { SqlClient } from '../../store/sql-client.js';
 import type { CliContext } from '../cli-context.js';
 import { defaultFormatFor, emit, withStore } from '../command-options.js';
-import { parseScanId } from './findings.js';
+import { parseScanId } from './findings-actions.js';
 
 /** The options of `ward diff` (see diff.ts). */
 export interface DiffFlags {

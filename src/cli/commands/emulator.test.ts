@@ -9,7 +9,7 @@ import { parseEnvFile } from '../../emulator/env-file.js';
 import { exposedHostWarning, isLoopbackHost } from './emulator-actions.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const RUN_CLI = join(REPO, 'src/cli/run-cli.ts');
+const RUN_CLI = join(REPO, 'src/cli/test-support/run-cli.ts');
 
 test('loopback hosts: 127.0.0.0/8, ::1 (also written in full, bracketed or IPv4-mapped) and localhost; nothing else', () => {
   for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST', 'api.localhost']) {

@@ -1,7 +1,7 @@
 import type { CliContext } from '../cli-context.js';
+import { fixedFormatOption, outputOption } from '../common-options.js';
 import type { RegisterCommand } from './register-command.js';
 
-export { actorOf } from './actor-of.js';
 
 const DB_HELP = 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)';
 const ACTOR_HELP = 'who makes the change, for the audit trail (default: $USER, else the OS user)';
@@ -34,8 +34,8 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
   exceptions
     .command('list')
     .description('list the exceptions with their owner, expiry and state (active or expired)')
-    .option('--format <format>', 'table | json')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(fixedFormatOption(['table', 'json']))
+    .addOption(outputOption())
     .option('--actor <name>', LOOKER_HELP)
     .option('--db <location>', DB_HELP)
     .action(async (options) => (await actions()).list(context, options));
@@ -51,7 +51,7 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
   exceptions
     .command('export')
     .description('write the exceptions as a YAML file to review and keep in git (ward exceptions import reads it back)')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(outputOption())
     .option('--db <location>', DB_HELP)
     .action(async (options) => (await actions()).export(context, options));
 
@@ -70,8 +70,8 @@ export const registerExceptions: RegisterCommand = (program, context: CliContext
     .command('log')
     .description('the audit trail: every add, update, removal and expiry, with who and when')
     .argument('[id]', 'only this exception')
-    .option('--format <format>', 'table | json')
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(fixedFormatOption(['table', 'json']))
+    .addOption(outputOption())
     .option('--actor <name>', LOOKER_HELP)
     .option('--db <location>', DB_HELP)
     .action(async (id, options) => (await actions()).log(context, id, options));

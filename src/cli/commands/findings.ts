@@ -1,13 +1,8 @@
-import { WardError } from '../../core/errors.js';
-import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/model.js';
-import type { ReportFormat } from '../../reporters/index.js';
-import type { ScanReport } from '../../reporters/scan-report.js';
+import { FINDING_STATUSES } from '../../core/model.js';
 import { collectValues, type CliContext } from '../cli-context.js';
-import type { FailOn } from '../command-options.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 import { failOnOption, formatOption, outputOption } from '../common-options.js';
 import type { RegisterCommand } from './register-command.js';
-
 
 /**
  * `ward findings`: the current state, i.e. the latest complete scan (or `--scan ID`), with the exceptions on record
@@ -28,69 +23,5 @@ export const registerFindings: RegisterCommand = (program, context: CliContext) 
     .addOption(failOnOption())
     .option('--actor <name>', 'who is looking (recorded when an exception is found expired; default: $USER)')
     .option('--all', 'table: list every subscription of each reason (default: the first 10 and a count of the rest)')
-    .action(async (options) => {
-      const [
-        { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore },
-        { applyExceptions },
-        { REPORTERS },
-        { WARD_VERSION },
-        { listExceptions, recordExpiredExceptions },
-        { findingKey, readFindingTimelines },
-        { readInventory },
-        { readTrend },
-        { getScan, judgedFindingsAt, latestCompleteScan },
-        { actorOf },
-      ] = await Promise.all([
-        import('../command-options.js'),
-        import('../../core/engine/apply-exceptions.js'),
-        import('../../reporters/index.js'),
-        import('../../reporters/scan-report.js'),
-        import('../../store/exception-repository.js'),
-        import('../../store/finding-history-repository.js'),
-        import('../../store/inventory-repository.js'),
-        import('../../store/report-history-repository.js'),
-        import('../../store/scan-repository.js'),
-        import('./actor-of.js'),
-      ]);
-      const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
-      const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
-      const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail', '--status'));
-      const allControls = selectControls(context, options.controls, undefined);
-      if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
-      const now = context.io.now();
-      const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {
-        const scan = options.scan === undefined ? await latestCompleteScan(store) : await getScan(store, parseScanId(options.scan, '--scan'));
-        if (!scan) throw new WardError('NOT_FOUND', options.scan === undefined ? 'no complete scan yet' : `no scan ${options.scan}`, { hint: 'run ward scan first (ward scans lists them)' });
-        if (scan.status !== 'complete') throw new WardError('NOT_FOUND', `scan ${scan.id} is ${scan.status}: it has no findings`, { hint: 'pick a complete scan (ward scans)' });
-        await recordExpiredExceptions(store, now, { actor: actorOf(context, options.actor), source: 'findings' });
-        const exceptions = await listExceptions(store);
-        const timelines = await readFindingTimelines(store, scan.id);
-        // each subscription as the last scan that judged it (a narrowed scan judges only its scope)
-        const findings = applyExceptions(await judgedFindingsAt(store, scan.id), exceptions, now).map((finding): Finding => {
-          const timeline = timelines.get(findingKey(finding));
-          return timeline
-            ? { ...finding, history: { firstSeen: timeline.firstSeen, lastSeen: timeline.lastSeen, lastChanged: timeline.lastChanged, changes: timeline.changes.length } }
-            : finding;
-        });
-        const shown = findings.filter((f) => (statuses.length === 0 || statuses.includes(f.status)) && (!options.control || options.control.includes(f.controlId)));
-        const present = new Set(shown.map((f) => f.controlId));
-        return {
-          tool: { name: 'ward', version: WARD_VERSION },
-          scan: { id: scan.id, source: scan.source, startedAt: scan.startedAt.toISOString(), finishedAt: scan.finishedAt?.toISOString() ?? null },
-          controls: allControls.filter((c) => present.has(c.id) || (options.control ?? []).includes(c.id)),
-          findings: shown,
-          asOf: now.toISOString(),
-          trend: await readTrend(store, { upToScanId: scan.id }),
-          exceptions,
-          assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
-        };
-      });
-      emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
-      context.exitCode = exitCodeFor(report.findings.map((f) => f.status), failOn);
-    });
+    .action(async (options) => (await import('./findings-actions.js')).runFindingsCommand(context, options));
 };
-
-export function parseScanId(text: string, flag: string): number {
-  if (!/^\d+$/.test(text)) throw new WardError('USAGE', `${flag} takes a scan number, got ${JSON.stringify(text)}`, { hint: 'ward scans lists them' });
-  return Number(text);
-}

@@ -170,7 +170,7 @@ async function runRemediate(context: CliContext, options: RemediateFlags): Promi
       }
 
       const batched = batchPlan(plan, { batchSize, priorityTag, ...(maxChanges === undefined ? {} : { maxChanges }), truncate: Boolean(options.truncate) });
-      if (format === 'table') context.io.stdout.write(withoutDryRunNote(renderPlanText(plan)));
+      if (format === 'table') context.io.stdout.write(renderPlanText(plan, { applying: true }));
       if (plan.actions.length === 0) {
         context.io.stderr.write('ward: nothing to change: every subscription in scope passes or cannot be changed (see above)\n');
         if (format === 'json') context.io.stdout.write(`${JSON.stringify({ runId: null, status: 'nothing-to-do', applied: 0, plan: planToJson(plan) }, null, 2)}\n`);
@@ -274,14 +274,6 @@ async function listRemediationRuns(context: CliContext, options: RunsFlags): Pro
   });
   context.io.stdout.write(format === 'json' ? runsJson(listings) : renderRunsTable(listings));
   context.exitCode = EXIT_OK;
-}
-
-/** The plan text says it is a dry run; before --apply carries it out, it is not. */
-export function withoutDryRunNote(planText: string): string {
-  return planText
-    .split('\n')
-    .filter((line) => !line.startsWith('(dry run:'))
-    .join('\n');
 }
 
 /** What a rollback did, for people: counts, then every refused change with its reason, every address --force removed. */

@@ -65,8 +65,8 @@ const statusList = (statuses: Readonly<Record<string, string>>): string =>
     .map(([id, status]) => `${id} ${status}`)
     .join(', ');
 
-/** The plan for a terminal. */
-export function renderPlanText(plan: RemediationPlan): string {
+/** The plan for a terminal; `applying`: it is about to be carried out (--apply), so it is not called a dry run. */
+export function renderPlanText(plan: RemediationPlan, options: { applying?: boolean } = {}): string {
   const out: string[] = [];
   const controls = plan.controlIds.join(', ');
   if (plan.subscriptions.length === 0) {
@@ -75,7 +75,7 @@ export function renderPlanText(plan: RemediationPlan): string {
     out.push(
       `Remediation plan for ${controls}: ${plan.actions.length} request(s) on ${plan.subscriptions.length} subscription(s)` +
         (plan.addresses.length > 0 ? `, adding ${plan.addresses.join(', ')} where the email control fails` : ''),
-      '(dry run: nothing has been changed; add --apply to carry it out)',
+      ...(options.applying ? [] : ['(dry run: nothing has been changed; add --apply to carry it out)']),
       '',
     );
     for (const subscription of plan.subscriptions) {
