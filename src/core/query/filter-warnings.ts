@@ -10,36 +10,34 @@
  * - The 4.x/5.x relationship forms `r: …` and `r_NOT: …` (deprecated there, removed in 6.x), with the modern
  *   spelling: `r_SOME` / `r_NONE`, null included.
  */
-import { Kind, parse, visit, type ObjectFieldNode, type ObjectValueNode, type ValueNode } from 'graphql';
+import { Kind, parse, valueFromASTUntyped, visit, type ObjectFieldNode, type ObjectValueNode, type ValueNode } from 'graphql';
 import type { RelationFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
-import { RELATION_SUFFIXES, type RelationSuffix } from './where-operators.js';
+import type { RelationSuffix } from './where-operators.js';
+import { parseWhere, whereKey } from './where-parser.js';
 
-/** Whether a literal filter object adds no condition once empty pieces are dropped. */
+function readsVariable(node: ValueNode): boolean {
+  if (node.kind === Kind.VARIABLE) return true;
+  if (node.kind === Kind.LIST) return node.values.some(readsVariable);
+  return node.kind === Kind.OBJECT && node.fields.some((field) => readsVariable(field.value));
+}
+
+/**
+ * Whether a literal filter object adds no condition: the where-parser itself says so (it drops empty pieces), so
+ * the warnings cannot read the dialect differently from the engine. A filter that reads a variable, or that the
+ * parser refuses (validation reports that), is not empty.
+ */
 function isEmptyFilter(node: ValueNode, type: TypeModel | undefined, model: StorageModel): boolean {
-  if (node.kind !== Kind.OBJECT) return false;
-  return node.fields.every((field) => isEmptyPiece(field, type, model));
+  if (node.kind !== Kind.OBJECT || !type || readsVariable(node)) return false;
+  try {
+    return parseWhere(valueFromASTUntyped(node), type, model) === null;
+  } catch {
+    return false;
+  }
 }
 
 function relationKey(type: TypeModel | undefined, key: string): { field: RelationFieldModel; suffix: RelationSuffix } | undefined {
-  if (!type) return undefined;
-  for (const suffix of RELATION_SUFFIXES) {
-    if (!key.endsWith(suffix.suffix)) continue;
-    const field = type.fields.get(key.slice(0, key.length - suffix.suffix.length));
-    if (field?.kind === 'relation') return { field, suffix };
-  }
-  return undefined;
-}
-
-function isEmptyPiece(node: ObjectFieldNode, type: TypeModel | undefined, model: StorageModel): boolean {
-  const key = node.name.value;
-  const value = node.value;
-  if (key === 'AND' || key === 'OR') return value.kind === Kind.LIST && value.values.every((item) => isEmptyFilter(item, type, model));
-  if (key === 'NOT') return isEmptyFilter(value, type, model);
-  const relation = relationKey(type, key);
-  if (!relation || value.kind !== Kind.OBJECT) return false;
-  if (value.fields.length === 0) return true;
-  // only empty pieces inside: SOME / NONE still test for related nodes, ALL / SINGLE are dropped
-  return (relation.suffix.quantifier === 'all' || relation.suffix.quantifier === 'single') && isEmptyFilter(value, model.types.get(relation.field.target), model);
+  const known = type ? whereKey(type, key) : undefined;
+  return known?.kind === 'relation' ? { field: known.field, suffix: known.relation } : undefined;
 }
 
 function position(node: ValueNode): string {

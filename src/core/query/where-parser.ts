@@ -12,12 +12,13 @@
 import { WardError } from '../errors.js';
 import type { FilterTree, ScalarValue } from './filter-tree.js';
 import type { RelationFieldModel, ScalarFieldModel, StorageModel, TypeModel } from './inventory-schema.js';
-import { RELATION_SUFFIXES, suffixesFor, type Quantifier, type WhereSuffix } from './where-operators.js';
+import { RELATION_SUFFIXES, suffixesFor, type RelationSuffix, type WhereSuffix } from './where-operators.js';
 import { isObject } from '../is-object.js';
 
-type WhereKey =
+/** What one key of a `<Type>Where` is: a scalar field with an operator suffix, or a relation field with a quantifier. */
+export type WhereKey =
   | { readonly kind: 'scalar'; readonly field: ScalarFieldModel; readonly entry: WhereSuffix }
-  | { readonly kind: 'relation'; readonly field: RelationFieldModel; readonly quantifier: Quantifier; readonly suffix: string };
+  | { readonly kind: 'relation'; readonly field: RelationFieldModel; readonly relation: RelationSuffix };
 
 const keyTables = new WeakMap<TypeModel, ReadonlyMap<string, WhereKey>>();
 
@@ -29,12 +30,17 @@ function whereKeys(type: TypeModel): ReadonlyMap<string, WhereKey> {
     if (field.kind === 'scalar') {
       for (const entry of suffixesFor(field.filter)) table.set(`${field.name}${entry.suffix}`, { kind: 'scalar', field, entry });
     } else if (field.kind === 'relation') {
-      for (const { suffix, quantifier } of RELATION_SUFFIXES) table.set(`${field.name}${suffix}`, { kind: 'relation', field, quantifier, suffix });
+      for (const relation of RELATION_SUFFIXES) table.set(`${field.name}${relation.suffix}`, { kind: 'relation', field, relation });
     }
   }
   keys = table;
   keyTables.set(type, keys);
   return keys;
+}
+
+/** The meaning of `key` in a `<Type>Where` of `type` (`securityContacts_NOT` → securityContacts, _NONE), if any. */
+export function whereKey(type: TypeModel, key: string): WhereKey | undefined {
+  return whereKeys(type).get(key);
 }
 
 function invalid(path: string, message: string, hint: string): WardError {
@@ -75,7 +81,8 @@ function parseKey(key: string, value: unknown, type: TypeModel, model: StorageMo
     throw invalid(path, `${type.whereType} has no field "${key}"`, `the where fields of ${type.name} are listed by the ${type.whereType} input type`);
   }
   if (known.kind === 'relation') {
-    const { field, quantifier } = known;
+    const { field } = known;
+    const { quantifier } = known.relation;
     if (value === null) {
       if (quantifier === 'some') return { kind: 'relationExists', field, exists: false };
       if (quantifier === 'none') return { kind: 'relationExists', field, exists: true };
