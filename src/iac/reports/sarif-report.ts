@@ -53,24 +53,8 @@ export const sarifReport: IacReport = (result, options) => {
   });
   const rules = [
     ...result.controls.map(controlRule),
-    {
-      id: LANDING_ZONE_RULE.id,
-      name: 'LandingZoneSecurityContact',
-      shortDescription: { text: LANDING_ZONE_RULE.title },
-      fullDescription: { text: LANDING_ZONE_RULE.summary },
-      help: { text: LANDING_ZONE_RULE.summary },
-      defaultConfiguration: { level: 'warning' },
-      properties: { tags: ['security', 'azure', 'landing-zone'] },
-    },
-    {
-      id: OBSOLETE_API_NOTE_RULE.id,
-      name: 'SecurityContactCurrentApi',
-      shortDescription: { text: OBSOLETE_API_NOTE_RULE.title },
-      fullDescription: { text: OBSOLETE_API_NOTE_RULE.summary },
-      help: { text: OBSOLETE_API_NOTE_RULE.summary },
-      defaultConfiguration: { level: 'note' },
-      properties: { tags: ['maintainability', 'azure'] },
-    },
+    iacRule(LANDING_ZONE_RULE, 'LandingZoneSecurityContact', 'warning', ['security', 'azure', 'landing-zone']),
+    iacRule(OBSOLETE_API_NOTE_RULE, 'SecurityContactCurrentApi', 'note', ['maintainability', 'azure']),
   ];
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const results: unknown[] = [];
@@ -132,3 +116,16 @@ export const sarifReport: IacReport = (result, options) => {
     },
   });
 };
+
+/** A SARIF rule for one of the rules `ward iac` adds beside the controls' own (iac-control.ts). */
+function iacRule(rule: { readonly id: string; readonly title: string; readonly summary: string }, name: string, level: 'warning' | 'note', tags: readonly string[]) {
+  return {
+    id: rule.id,
+    name,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.summary },
+    help: { text: rule.summary },
+    defaultConfiguration: { level },
+    properties: { tags: [...tags] },
+  };
+}
