@@ -21,7 +21,16 @@ import type { Capture } from '../core/inventory/capture.js';
 import type { Control } from '../core/model.js';
 import { applyPolicy } from './apply-policy.js';
 import { parsePolicyScope, planPolicy, policyFiles, SECURITY_ADMIN_ROLE_ID } from './policy-artifacts.js';
-import { evaluateExistenceCondition } from './test-support/evaluate-existence-condition.js';
+import { evaluatePolicyCondition } from '../emulator/policy-condition.js';
+
+/**
+ * Whether a contact's properties meet an existence condition, by the emulator's evaluator of the Azure Policy
+ * condition language (the one its policy remediation runs), so the tests and the emulator cannot disagree.
+ */
+function evaluateExistenceCondition(condition: unknown, properties: Record<string, unknown>, parameters: Readonly<Record<string, unknown>>): boolean {
+  const top = { type: 'Microsoft.Security/securityContacts', name: 'default' };
+  return evaluatePolicyCondition(condition, { top, properties, aliasPrefix: 'Microsoft.Security/securityContacts/' }, parameters);
+}
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const controls = loadControls(BUILTIN_CONTROLS_DIR);
