@@ -40,9 +40,11 @@ const corpus = JSON.parse(readFileSync(new URL('./test-support/neo4j-corpus.json
 const model = inventoryStorageModel();
 const Connector = typeModel(model, 'Connector');
 const corpusSize = corpus.suites.reduce((sum, suite) => sum + suite.cases.length, 0);
+/** The library's schema is built once for the file (about a second) and shared by every test below. */
+const inventoryLibrary = Neo4jLibrary.forModel(model);
 
 test(`the library still compiles the ${corpusSize} corpus filters to the committed Cypher`, async (t) => {
-  const library = await Neo4jLibrary.forModel(model);
+  const library = await inventoryLibrary;
   for (const suite of corpus.suites) {
     for (const item of suite.cases) {
       const compiled = await library.compile(Connector, item.where);
@@ -59,7 +61,7 @@ for (const kind of TEST_STORE_KINDS) {
     let library: Neo4jLibrary;
     before(async () => {
       store = (await kind.open())!;
-      library = await Neo4jLibrary.forModel(model);
+      library = await inventoryLibrary;
     });
     after(async () => {
       await store?.close();
