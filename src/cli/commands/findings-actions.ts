@@ -4,7 +4,16 @@ import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/m
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { CliContext } from '../cli-context.js';
-import type { FailOn } from '../command-options.js';
+import { applyExceptions } from '../../core/engine/apply-exceptions.js';
+import { REPORTERS } from '../../reporters/index.js';
+import { WARD_VERSION } from '../../reporters/scan-report.js';
+import { listExceptions, recordExpiredExceptions } from '../../store/exception-repository.js';
+import { findingKey, readFindingTimelines } from '../../store/finding-history-repository.js';
+import { readInventory } from '../../store/inventory-repository.js';
+import { readTrend } from '../../store/report-history-repository.js';
+import { getScan, judgedFindingsAt, latestCompleteScan } from '../../store/scan-repository.js';
+import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
+import { actorOf } from './actor-of.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 
 /** The options of `ward findings` (see findings.ts). */
@@ -26,29 +35,6 @@ export interface FindingsFlags {
  * applied as of now, and each finding's first sighting and last status change.
  */
 export async function runFindingsCommand(context: CliContext, options: FindingsFlags): Promise<void> {
-  const [
-    { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore },
-    { applyExceptions },
-    { REPORTERS },
-    { WARD_VERSION },
-    { listExceptions, recordExpiredExceptions },
-    { findingKey, readFindingTimelines },
-    { readInventory },
-    { readTrend },
-    { getScan, judgedFindingsAt, latestCompleteScan },
-    { actorOf },
-  ] = await Promise.all([
-    import('../command-options.js'),
-    import('../../core/engine/apply-exceptions.js'),
-    import('../../reporters/index.js'),
-    import('../../reporters/scan-report.js'),
-    import('../../store/exception-repository.js'),
-    import('../../store/finding-history-repository.js'),
-    import('../../store/inventory-repository.js'),
-    import('../../store/report-history-repository.js'),
-    import('../../store/scan-repository.js'),
-    import('./actor-of.js'),
-  ]);
   const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
   const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
   const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail', '--status'));

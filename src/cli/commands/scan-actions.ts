@@ -5,7 +5,12 @@ import type { Capture } from '../../core/inventory/capture.js';
 import type { Inventory } from '../../core/model.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
-import type { FailOn } from '../command-options.js';
+import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
+import { REPORTERS } from '../../reporters/index.js';
+import { WARD_VERSION } from '../../reporters/scan-report.js';
+import { refuseEmptyInventory, runScan } from '../../scan/run-scan.js';
+import { listExceptions } from '../../store/exception-repository.js';
+import { readTrend } from '../../store/report-history-repository.js';
 import { collectFromAzure, type AzureFlags } from '../azure-options.js';
 import type { CliContext } from '../cli-context.js';
 import { interruptible } from '../interruptible.js';
@@ -51,54 +56,44 @@ async function readInventory(
 
 /** `ward scan`: collect (or read a capture), evaluate every control, store the scan atomically and report it. */
 export async function runScanCommand(context: CliContext, options: ScanFlags): Promise<void> {
-    const [{ FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore }, { REPORTERS }, { WARD_VERSION }, { runScan, refuseEmptyInventory }, { listExceptions }, { readTrend }] =
-      await Promise.all([
-        import('../command-options.js'),
-        import('../../reporters/index.js'),
-        import('../../reporters/scan-report.js'),
-        import('../../scan/run-scan.js'),
-        import('../../store/exception-repository.js'),
-        import('../../store/report-history-repository.js'),
-      ]);
-    const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
-    const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
-    const controls = selectControls(context, options.controls, options.control, options);
-    const { inventory, source, capture } = await readInventory(context, options.offline, options as AzureFlags);
-    // before the store is opened: a scan that found nothing changes nothing
-    refuseEmptyInventory(inventory, source, options.allowEmpty === true);
-    // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
-    const flags = options as AzureFlags;
-    const scoped = options.offline === undefined && (flags.subscription !== undefined || flags.managementGroup !== undefined);
-    let stored = false;
-    // Ctrl-C / SIGTERM from here on records the scan as interrupted (interruptible.ts)
-    const { result, trend, exceptions } = await interruptible(context.io, (signal) =>
-      withStore(
-        context,
-        options.db,
-        async (store) => {
-          const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
-          // a scan narrowed with --control judges only those controls: the others' findings are not resolved by it
-          const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
-          const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope, ...controlScope });
-          stored = true;
-          return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
-        },
-        { signal },
-      ),
-    ).catch(async (error: unknown) => {
-      // a live collection is never thrown away: a scan that could not be stored keeps it on disk
-      throw stored || capture === undefined ? error : await keepUnsavedCapture(context, capture, error, scoped);
-    });
-    const report: ScanReport = {
-      tool: { name: 'ward', version: WARD_VERSION },
-      scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
-      controls,
-      findings: result.findings,
-      asOf: result.startedAt.toISOString(),
-      trend,
-      exceptions,
-      assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
-    };
-    emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
-    context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
+  const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
+  const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
+  const controls = selectControls(context, options.controls, options.control, options);
+  const { inventory, source, capture } = await readInventory(context, options.offline, options);
+  // before the store is opened: a scan that found nothing changes nothing
+  refuseEmptyInventory(inventory, source, options.allowEmpty === true);
+  // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
+  const scoped = options.offline === undefined && (options.subscription !== undefined || options.managementGroup !== undefined);
+  let stored = false;
+  // Ctrl-C / SIGTERM from here on records the scan as interrupted (interruptible.ts)
+  const { result, trend, exceptions } = await interruptible(context.io, (signal) =>
+    withStore(
+      context,
+      options.db,
+      async (store) => {
+        const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
+        // a scan narrowed with --control judges only those controls: the others' findings are not resolved by it
+        const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
+        const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope, ...controlScope });
+        stored = true;
+        return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+      },
+      { signal },
+    ),
+  ).catch(async (error: unknown) => {
+    // a live collection is never thrown away: a scan that could not be stored keeps it on disk
+    throw stored || capture === undefined ? error : await keepUnsavedCapture(context, capture, error, scoped);
+  });
+  const report: ScanReport = {
+    tool: { name: 'ward', version: WARD_VERSION },
+    scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
+    controls,
+    findings: result.findings,
+    asOf: result.startedAt.toISOString(),
+    trend,
+    exceptions,
+    assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
+  };
+  emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
+  context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
 }
