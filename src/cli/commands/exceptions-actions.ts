@@ -7,10 +7,9 @@ import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { exceptionIsActive } from '../../core/engine/apply-exceptions.js';
 import { WardError, type ErrorLocation } from '../../core/errors.js';
-import { coverageWarning } from '../../core/exceptions/coverage-warning.js';
 import { parseExceptionsFile, type ExceptionsFileEntry } from '../../core/exceptions/parse-exceptions-file.js';
-import { exceptionProblem, parseMaxDays, type DeclaredException, type ExceptionProblem, type ExceptionRules } from '../../core/exceptions/validate-exception.js';
-import type { ExceptionRecord, Finding } from '../../core/model.js';
+import { exceptionProblem, parseMaxDays, type DeclaredException, type ExceptionRules } from '../../core/exceptions/validate-exception.js';
+import type { ExceptionRecord } from '../../core/model.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
 import {
   getException,
@@ -23,8 +22,7 @@ import {
   saveException,
   type ExceptionEvent,
 } from '../../store/exception-repository.js';
-import { judgedFindingsAt, latestCompleteScan } from '../../store/scan-repository.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import { addException, exceptionRefusal, exceptionWarnings, judgedState, removeExceptionById } from '../../scan/exception-changes.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, parseFormat, selectControls, withStore } from '../command-options.js';
 import { actorOf } from './actor-of.js';
@@ -70,37 +68,6 @@ function rulesFor(context: CliContext, options: RuleFlags): ExceptionRules {
   return { now: context.io.now(), maxDays, knownControls: selectControls(context, options.controls, undefined).map((c) => c.id) };
 }
 
-const refusal = (problem: ExceptionProblem, location?: ErrorLocation): WardError =>
-  new WardError('EXCEPTION_INVALID', problem.message, { ...(problem.hint ? { hint: problem.hint } : {}), ...(location ? { location } : {}) });
-
-/** Asset ids ward has seen: the inventory and every finding ever stored. */
-async function assetSeen(client: SqlClient, pattern: string): Promise<boolean> {
-  const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
-  const { rows } = await client.query<{ seen: boolean }>(
-    prefix === undefined
-      ? 'SELECT EXISTS (SELECT 1 FROM connectors WHERE lower(id) = lower($1)) OR EXISTS (SELECT 1 FROM findings WHERE lower(asset_id) = lower($1)) AS seen'
-      : 'SELECT EXISTS (SELECT 1 FROM connectors WHERE starts_with(lower(id), lower($1))) OR EXISTS (SELECT 1 FROM findings WHERE starts_with(lower(asset_id), lower($1))) AS seen',
-    [prefix ?? pattern],
-  );
-  return Boolean(rows[0]?.seen);
-}
-
-const unseenWarning = (assetId: string): string =>
-  `${assetId.endsWith('*') ? `no asset ward has seen matches ${assetId}` : `ward has not seen ${assetId} yet`}; the exception is stored and applies once a scan finds it`;
-
-/** The current judged state (every subscription's last verdict) that new exceptions are checked against. */
-async function currentFindings(client: SqlClient): Promise<{ scan: number; findings: Finding[] } | undefined> {
-  const latest = await latestCompleteScan(client);
-  return latest ? { scan: latest.id, findings: await judgedFindingsAt(client, latest.id) } : undefined;
-}
-
-/** The warnings for an exception about to be stored: an asset never seen, or findings it would not accept. */
-async function warningsFor(client: SqlClient, record: Pick<ExceptionRecord, 'controlId' | 'assetId'>, current: Awaited<ReturnType<typeof currentFindings>>): Promise<string[]> {
-  if (!(await assetSeen(client, record.assetId))) return [unseenWarning(record.assetId)];
-  const warning = current ? coverageWarning(record, current.findings, current.scan) : undefined;
-  return warning ? [`${warning}; the exception is stored`] : [];
-}
-
 const warn = (context: CliContext, text: string): void => void context.io.stderr.write(`ward: warning: ${text}\n`);
 
 const stateOf = (e: ExceptionRecord, now: Date): string => (exceptionIsActive(e, now) ? 'active' : 'expired');
@@ -109,25 +76,9 @@ async function add(context: CliContext, options: AddFlags): Promise<void> {
   const rules = rulesFor(context, options);
   const declared: DeclaredException = { controlId: options.control, assetId: options.asset, owner: options.owner, expires: options.expires, reason: options.reason };
   const problem = exceptionProblem(declared, rules);
-  if (problem) throw refusal(problem);
-  const actor = actorOf(context, options.actor);
-  const { saved, warnings } = await withStore(context, options.db, (store) =>
-    store.transaction(async (tx) => {
-      const record: ExceptionRecord = {
-        id: await nextExceptionId(tx),
-        controlId: options.control.trim(),
-        assetId: options.asset.trim(),
-        owner: options.owner!.trim(),
-        reason: options.reason!.trim(),
-        expires: options.expires!.trim(),
-        createdAt: rules.now.toISOString(),
-        createdBy: actor,
-      };
-      const warnings = await warningsFor(tx, record, await currentFindings(tx));
-      await saveException(tx, record, { actor, at: rules.now, source: 'cli' });
-      return { saved: record, warnings };
-    }),
-  );
+  if (problem) throw exceptionRefusal(problem);
+  const by = { actor: actorOf(context, options.actor), source: 'cli' };
+  const { saved, warnings } = await withStore(context, options.db, (store) => addException(store, declared, rules, by));
   for (const warning of warnings) warn(context, warning);
   context.io.stdout.write(`added ${saved.id}: ${saved.controlId} on ${saved.assetId}, owner ${saved.owner}, until ${saved.expires}\n`);
 }
@@ -146,10 +97,8 @@ async function list(context: CliContext, options: ListFlags): Promise<void> {
 }
 
 async function remove(context: CliContext, id: string, options: RemoveFlags): Promise<void> {
-  const removed = await withStore(context, options.db, (store) =>
-    store.transaction((tx) => removeException(tx, id, { actor: actorOf(context, options.actor), at: context.io.now(), source: 'cli' })),
-  );
-  if (!removed) throw new WardError('NOT_FOUND', `no exception ${id}`, { hint: 'ward exceptions list shows them' });
+  const by = { actor: actorOf(context, options.actor), source: 'cli' };
+  const removed = await withStore(context, options.db, (store) => removeExceptionById(store, id, context.io.now(), by));
   context.io.stdout.write(`removed ${removed.id}: ${removed.controlId} on ${removed.assetId}\n`);
 }
 
@@ -184,7 +133,7 @@ async function importFile(context: CliContext, file: string, options: ImportFlag
   const result = await withStore(context, options.db, (store) =>
     store.transaction(async (tx) => {
       const stored = new Map((await listExceptions(tx)).map((e) => [e.id, e]));
-      const current = await currentFindings(tx);
+      const current = await judgedState(tx);
       const counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
       const warnings: string[] = [];
       const plan: ExceptionRecord[] = [];
@@ -207,7 +156,7 @@ async function importFile(context: CliContext, file: string, options: ImportFlag
           }
         }
         const problem = exceptionProblem(entry, rules);
-        if (problem) throw refusal(problem, where(problem.field));
+        if (problem) throw exceptionRefusal(problem, where(problem.field));
         const record: ExceptionRecord = {
           id: entry.id ?? `EX-${nextNumber++}`,
           controlId: entry.controlId!.trim(),
@@ -218,7 +167,7 @@ async function importFile(context: CliContext, file: string, options: ImportFlag
           createdAt: existing?.createdAt ?? rules.now.toISOString(),
           createdBy: existing?.createdBy ?? actor,
         };
-        for (const warning of await warningsFor(tx, record, current)) warnings.push(`${file}:${entry.lines.asset ?? entry.line}: ${warning}`);
+        for (const warning of await exceptionWarnings(tx, record, current)) warnings.push(`${file}:${entry.lines.asset ?? entry.line}: ${warning}`);
         plan.push(record);
       }
       const change = { actor, at: rules.now, source: `import:${file}` };

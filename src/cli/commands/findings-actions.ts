@@ -1,17 +1,13 @@
 /** What `ward findings` does; findings.ts registers the command and loads this module when it runs. */
 import { WardError } from '../../core/errors.js';
-import { FINDING_STATUSES, type Finding, type FindingStatus } from '../../core/model.js';
+import { FINDING_STATUSES, type FindingStatus } from '../../core/model.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { CliContext } from '../cli-context.js';
-import { applyExceptions } from '../../core/engine/apply-exceptions.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
-import { listExceptions, recordExpiredExceptions } from '../../store/exception-repository.js';
-import { findingKey, readFindingTimelines } from '../../store/finding-history-repository.js';
 import { readInventory } from '../../store/inventory-repository.js';
-import { readTrend } from '../../store/report-history-repository.js';
-import { getScan, judgedFindingsAt, latestCompleteScan } from '../../store/scan-repository.js';
+import { readCurrentFindings } from '../../scan/current-findings.js';
 import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
 import { actorOf } from './actor-of.js';
 import { REPORT_FORMATS } from '../registry-names.js';
@@ -42,18 +38,11 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
   if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
   const now = context.io.now();
   const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {
-    const scan = options.scan === undefined ? await latestCompleteScan(store) : await getScan(store, parseScanId(options.scan, '--scan'));
-    if (!scan) throw new WardError('NOT_FOUND', options.scan === undefined ? 'no complete scan yet' : `no scan ${options.scan}`, { hint: 'run ward scan first (ward scans lists them)' });
-    if (scan.status !== 'complete') throw new WardError('NOT_FOUND', `scan ${scan.id} is ${scan.status}: it has no findings`, { hint: 'pick a complete scan (ward scans)' });
-    await recordExpiredExceptions(store, now, { actor: actorOf(context, options.actor), source: 'findings' });
-    const exceptions = await listExceptions(store);
-    const timelines = await readFindingTimelines(store, scan.id);
-    // each subscription as the last scan that judged it (a narrowed scan judges only its scope)
-    const findings = applyExceptions(await judgedFindingsAt(store, scan.id), exceptions, now).map((finding): Finding => {
-      const timeline = timelines.get(findingKey(finding));
-      return timeline
-        ? { ...finding, history: { firstSeen: timeline.firstSeen, lastSeen: timeline.lastSeen, lastChanged: timeline.lastChanged, changes: timeline.changes.length } }
-        : finding;
+    const { scan, findings, exceptions, trend } = await readCurrentFindings(store, {
+      ...(options.scan === undefined ? {} : { scanId: parseScanId(options.scan, '--scan') }),
+      now,
+      actor: actorOf(context, options.actor),
+      source: 'findings',
     });
     const shown = findings.filter((f) => (statuses.length === 0 || statuses.includes(f.status)) && (!options.control || options.control.includes(f.controlId)));
     const present = new Set(shown.map((f) => f.controlId));
@@ -63,7 +52,7 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
       controls: allControls.filter((c) => present.has(c.id) || (options.control ?? []).includes(c.id)),
       findings: shown,
       asOf: now.toISOString(),
-      trend: await readTrend(store, { upToScanId: scan.id }),
+      trend,
       exceptions,
       assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
     };
