@@ -32,7 +32,7 @@ import type { CheckVariable } from '../model.js';
 import type { SqlClient } from '../sql-client.js';
 import { ENGINE_FRAGMENTS, withEngineFragments } from './engine-fragments.js';
 import { buildInventorySchema, inventoryStorageModel, type RelationFieldModel, type StorageModel, type TypeModel } from './inventory-schema.js';
-import { compileSelect } from './sql-printer.js';
+import { compileCount, compileSelect, type SortKey } from './sql-printer.js';
 import { parseWhere } from './where-parser.js';
 import { ASSET_ID_KEY, withAssetIdSelection } from './with-asset-id.js';
 
@@ -180,28 +180,36 @@ export function validateCheckQuery(text: string, source = 'query'): ValidatedQue
   return { ...validated, document };
 }
 
-/** GraphQL field names selected under the current field, following fragments. */
-function selectedFields(info: GraphQLResolveInfo): string[] {
+/**
+ * GraphQL field names selected under the current field, following fragments; with `path`, under that chain of
+ * sub-fields (the API's `edges { node { … } }` reads its columns from `['edges', 'node']`).
+ */
+export function selectedFieldsAt(info: GraphQLResolveInfo, path: readonly string[] = []): string[] {
   const names = new Set<string>();
   const seen = new Set<string>();
-  const walk = (set: SelectionSetNode | undefined): void => {
+  const walk = (set: SelectionSetNode | undefined, depth: number): void => {
     for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        walk(info.fragments[selection.name.value]?.selectionSet);
+      if (selection.kind === Kind.FIELD) {
+        if (depth === path.length) names.add(selection.name.value);
+        else if (selection.name.value === path[depth]) walk(selection.selectionSet, depth + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, depth);
+      else if (!seen.has(`${depth}:${selection.name.value}`)) {
+        seen.add(`${depth}:${selection.name.value}`);
+        walk(info.fragments[selection.name.value]?.selectionSet, depth);
       }
     }
   };
-  for (const node of info.fieldNodes) walk(node.selectionSet);
+  for (const node of info.fieldNodes) walk(node.selectionSet, 0);
   return [...names];
 }
 
-type Row = Record<string, unknown>;
+const selectedFields = (info: GraphQLResolveInfo): string[] => selectedFieldsAt(info);
+
+/** One inventory row as the resolvers return it: GraphQL field name → stored value. */
+export type Row = Record<string, unknown>;
 
 /** Collects the parent ids a relationship field is resolved for, then loads all their children in one statement. */
-class ChildrenLoader {
+export class ChildrenLoader {
   private pending: { id: string; resolve: (rows: Row[]) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(private readonly load: (ids: string[]) => Promise<Map<string, Row[]>>) {}
@@ -225,10 +233,21 @@ class ChildrenLoader {
   }
 }
 
-interface ExecutionContext {
+/**
+ * What the inventory resolvers share during one execution: the client and one batching loader per relationship
+ * field and filter. Checks get one per query; the API one per request (inventoryExecution), so the two resolve
+ * inventory fields with the same code and the same SQL.
+ */
+export interface InventoryExecution {
   readonly client: SqlClient;
   readonly model: StorageModel;
   readonly loaders: Map<string, ChildrenLoader>;
+}
+
+type ExecutionContext = InventoryExecution;
+
+export function inventoryExecution(client: SqlClient): InventoryExecution {
+  return { client, model: inventoryStorageModel(), loaders: new Map() };
 }
 
 async function runSql(client: SqlClient, sql: string, params: readonly unknown[]): Promise<Row[]> {
@@ -242,13 +261,32 @@ async function runSql(client: SqlClient, sql: string, params: readonly unknown[]
   }
 }
 
-function resolveRoot(type: TypeModel, args: Record<string, unknown>, context: ExecutionContext, info: GraphQLResolveInfo): Promise<Row[]> {
-  const tree = parseWhere(args.where, type, context.model);
-  const { sql, params } = compileSelect(context.model, type, tree, { fields: selectedFields(info) });
+/** Ordering and a window over a root listing: API-only (a check that could say `limit: 0` would pass by accident). */
+export interface RootPage {
+  readonly order?: readonly SortKey[];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** A root field's rows: its `where` compiled to one statement selecting `fields`. */
+export function resolveInventoryRoot(type: TypeModel, where: unknown, context: InventoryExecution, fields: readonly string[], page: RootPage = {}): Promise<Row[]> {
+  const tree = parseWhere(where, type, context.model);
+  const { sql, params } = compileSelect(context.model, type, tree, { fields, ...page });
   return runSql(context.client, sql, params);
 }
 
-function resolveRelation(
+/** How many rows a root field's `where` matches (the API's totalCount and aggregate count). */
+export async function countInventory(type: TypeModel, where: unknown, context: InventoryExecution): Promise<number> {
+  const { sql, params } = compileCount(context.model, type, parseWhere(where, type, context.model));
+  return Number((await runSql(context.client, sql, params))[0]?.count ?? 0);
+}
+
+function resolveRoot(type: TypeModel, args: Record<string, unknown>, context: ExecutionContext, info: GraphQLResolveInfo): Promise<Row[]> {
+  return resolveInventoryRoot(type, args.where, context, selectedFields(info));
+}
+
+/** A relationship field's rows for `parent`, batched with every other parent the execution resolves it for. */
+export function resolveInventoryRelation(
   parent: Row,
   field: RelationFieldModel,
   args: Record<string, unknown>,
@@ -277,15 +315,19 @@ function resolveRelation(
   return loader.children(String(parent.id));
 }
 
+/** Resolves a field of an inventory type (Connector.securityContacts batch-loads; scalars read the row), or undefined when `info` is not one. */
+export function resolveInventoryField(source: unknown, args: Record<string, unknown>, context: InventoryExecution, info: GraphQLResolveInfo): unknown {
+  const field = context.model.types.get(info.parentType.name)?.fields.get(info.fieldName);
+  if (field?.kind === 'relation') return resolveInventoryRelation(source as Row, field, args, context, info);
+  return defaultFieldResolver(source, args, context, info);
+}
+
 const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
-  const parentType = context.model.types.get(info.parentType.name);
   if (info.parentType === info.schema.getQueryType()) {
     const type = context.model.types.get(getNamedType(info.returnType).name)!;
     return resolveRoot(type, args, context, info);
   }
-  const field = parentType?.fields.get(info.fieldName);
-  if (field?.kind === 'relation') return resolveRelation(source as Row, field, args, context, info);
-  return defaultFieldResolver(source, args, context, info);
+  return resolveInventoryField(source, args, context, info);
 };
 
 export interface ExecuteQueryOptions {
@@ -300,7 +342,7 @@ export async function executeValidatedQuery(
   query: ValidatedQuery,
   variables?: Readonly<Record<string, unknown>>,
 ): Promise<ExecutionResult> {
-  const context: ExecutionContext = { client, model: inventoryStorageModel(), loaders: new Map() };
+  const context = inventoryExecution(client);
   const result = await execute({
     schema: buildInventorySchema(),
     document: query.document,

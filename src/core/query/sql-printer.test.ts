@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inventoryStorageModel, typeModel, type StorageModel, type TypeModel } from './inventory-schema.js';
-import { SqlParameters, compileSelect, printWhere } from './sql-printer.js';
+import { SqlParameters, compileCount, compileSelect, printWhere } from './sql-printer.js';
 import { parseWhere } from './where-parser.js';
 
 const model = inventoryStorageModel();
@@ -53,5 +53,34 @@ describe('printed SQL', () => {
     assert.equal(sql, 'SELECT "t0"."id" AS "id", "t0"."subscription_id" AS "subscriptionId" FROM "connectors" AS "t0" ORDER BY "t0"."id"');
     assert.deepEqual(params, []);
   });
-});
 
+  test('compileSelect orders by the sort keys then id, with limit and offset as bound parameters (API listings only)', () => {
+    const { sql, params } = compileSelect(model, Connector, parseWhere({ name_CONTAINS: 'prod' }, Connector, model), {
+      fields: ['name'],
+      order: [{ field: 'state', direction: 'DESC' }, { field: 'name', direction: 'ASC' }],
+      limit: 10,
+      offset: 20,
+    });
+    assert.equal(
+      sql,
+      'SELECT "t0"."id" AS "id", "t0"."name" AS "name" FROM "connectors" AS "t0" WHERE strpos("t0"."name", $1::text) > 0 ORDER BY "t0"."state" DESC, "t0"."name" ASC, "t0"."id" LIMIT $2::bigint OFFSET $3::bigint',
+    );
+    assert.deepEqual(params, ['prod', 10, 20]);
+  });
+
+  test('sort keys outside the storage model, on lists, JSON or relations, print nothing (no identifier but the model)', () => {
+    const { sql } = compileSelect(model, Connector, null, {
+      fields: [],
+      order: [{ field: 'securityContacts', direction: 'ASC' }, { field: 'tags', direction: 'ASC' }, { field: '"; DROP TABLE x; --', direction: 'DESC' }, { field: 'id', direction: 'DESC' }],
+    });
+    assert.equal(sql, 'SELECT "t0"."id" AS "id" FROM "connectors" AS "t0" ORDER BY "t0"."id"');
+  });
+
+  test('compileCount counts the same filter SQL', () => {
+    const tree = parseWhere({ securityContacts_SOME: { email: 'x' } }, Connector, model);
+    const { sql, params } = compileCount(model, Connector, tree);
+    assert.equal(sql, `SELECT count(*)::integer AS "count" FROM "connectors" AS "t0" WHERE EXISTS (SELECT 1 FROM "security_contacts" AS "t1" WHERE "t1"."connector_id" = "t0"."id" AND "t1"."email" = $1::text)`);
+    assert.deepEqual(params, ['x']);
+    assert.equal(compileCount(model, Connector, null).sql, 'SELECT count(*)::integer AS "count" FROM "connectors" AS "t0"');
+  });
+});

@@ -198,14 +198,43 @@ export interface CompiledQuery {
   readonly params: readonly unknown[];
 }
 
+/** One sort key of an API listing: a scalar, non-list field of the type and a direction. */
+export interface SortKey {
+  readonly field: string;
+  readonly direction: 'ASC' | 'DESC';
+}
+
 export interface SelectOptions {
   /** GraphQL field names to return (stored scalars and JSON); each comes back under its field name. `id` always does. */
   readonly fields: readonly string[];
   /** Only the rows related to these parents through `foreignKey`, returned with the parent id as `__parent`. */
   readonly parents?: { readonly foreignKey: string; readonly ids: readonly string[] };
+  /**
+   * Sort keys before the id (the API's `sort`; checks never sort). Unknown, relation, JSON and list fields are
+   * refused by the caller's schema; here they are skipped so no identifier outside the storage model is printed.
+   */
+  readonly order?: readonly SortKey[];
+  /** At most this many rows (the API's `limit` / `first`), a bound parameter. */
+  readonly limit?: number;
+  /** Skip this many rows first (the API's `offset` / `after`), a bound parameter. */
+  readonly offset?: number;
 }
 
-/** `SELECT <fields> FROM <table> WHERE <filter> ORDER BY id`, one statement with bound parameters. */
+function sortColumns(type: TypeModel, alias: string, order: readonly SortKey[] | undefined): string[] {
+  const columns: string[] = [];
+  for (const key of order ?? []) {
+    const field = type.fields.get(key.field);
+    if (field?.kind !== 'scalar' || field.list || key.field === 'id') continue;
+    // PostgreSQL puts nulls last ascending and first descending: the order Cypher gives them too
+    columns.push(`${column(alias, field)} ${key.direction === 'DESC' ? 'DESC' : 'ASC'}`);
+  }
+  return columns;
+}
+
+/**
+ * `SELECT <fields> FROM <table> WHERE <filter> ORDER BY [sort,] id [LIMIT n] [OFFSET m]`, one statement with bound
+ * parameters. The id closes every order, so pages of a sorted listing never skip or repeat a row.
+ */
 export function compileSelect(model: StorageModel, type: TypeModel, tree: FilterTree | null, options: SelectOptions): CompiledQuery {
   const params = new SqlParameters();
   const alias = params.alias();
@@ -223,8 +252,18 @@ export function compileSelect(model: StorageModel, type: TypeModel, tree: Filter
     order.push(foreignKey);
   }
   if (tree !== null) conditions.push(printWhere(tree, model, type, alias, params));
-  order.push(`${alias}.${idColumn(type)}`);
+  order.push(...sortColumns(type, alias, options.order), `${alias}.${idColumn(type)}`);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  const sql = `SELECT ${[...columns.values()].join(', ')} FROM ${quoteIdentifier(type.table)} AS ${alias}${where} ORDER BY ${order.join(', ')}`;
+  const limit = options.limit === undefined ? '' : ` LIMIT ${params.bind(options.limit, 'bigint')}`;
+  const offset = options.offset === undefined ? '' : ` OFFSET ${params.bind(options.offset, 'bigint')}`;
+  const sql = `SELECT ${[...columns.values()].join(', ')} FROM ${quoteIdentifier(type.table)} AS ${alias}${where} ORDER BY ${order.join(', ')}${limit}${offset}`;
   return { sql, params: params.values };
+}
+
+/** `SELECT count(*) FROM <table> WHERE <filter>`: the API's totalCount and aggregate count, on the same filter SQL. */
+export function compileCount(model: StorageModel, type: TypeModel, tree: FilterTree | null): CompiledQuery {
+  const params = new SqlParameters();
+  const alias = params.alias();
+  const where = tree === null ? '' : ` WHERE ${printWhere(tree, model, type, alias, params)}`;
+  return { sql: `SELECT count(*)::integer AS "count" FROM ${quoteIdentifier(type.table)} AS ${alias}${where}`, params: params.values };
 }
