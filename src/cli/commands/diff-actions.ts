@@ -1,9 +1,8 @@
 /** What `ward diff` does; diff.ts registers it and loads this module when it runs. */
-import { diffFindings, type DriftEntry, type FindingsDiff } from '../../core/engine/diff-findings.js';
-import { WardError } from '../../core/errors.js';
+import type { DriftEntry, FindingsDiff } from '../../core/engine/diff-findings.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
-import { coverageBetween, getScan, judgedFindingsAt, listCompleteScans, type ScanRow } from '../../store/scan-repository.js';
-import type { SqlClient } from '../../store/sql-client.js';
+import { scanDiff } from '../../scan/scan-diff.js';
+import type { ScanRow } from '../../store/scan-repository.js';
 import type { CliContext } from '../cli-context.js';
 import { defaultFormatFor, emit, withStore } from '../command-options.js';
 import { parseScanId } from './findings-actions.js';
@@ -21,32 +20,11 @@ export interface DiffFlags {
 /** `ward diff`: drift between two complete scans, as a table or JSON; exit 1 with --fail-on-new when something is new. */
 async function runDiff(context: CliContext, options: DiffFlags): Promise<void> {
   const format = options.format ?? defaultFormatFor(context, options.output);
-  const { from, to, diff } = await withStore(context, options.db, async (store) => {
-    const [from, to] = await pickScans(store, options.from, options.to);
-    // each subscription as the last scan that judged it, and only what the scans in between looked at
-    return { from, to, diff: diffFindings(await judgedFindingsAt(store, from.id), await judgedFindingsAt(store, to.id), await coverageBetween(store, from.id, to.id)) };
-  });
+  const fromId = options.from === undefined ? undefined : parseScanId(options.from, '--from');
+  const toId = options.to === undefined ? undefined : parseScanId(options.to, '--to');
+  const { from, to, diff } = await withStore(context, options.db, (store) => scanDiff(store, fromId, toId));
   emit(context, format === 'json' ? diffJson(from, to, diff) : diffTable(from, to, diff), options.output);
   context.exitCode = options.failOnNew && diff.new.length > 0 ? 1 : 0;
-}
-
-async function completeScan(store: SqlClient, text: string, flag: string): Promise<ScanRow> {
-  const scan = await getScan(store, parseScanId(text, flag));
-  if (!scan) throw new WardError('NOT_FOUND', `no scan ${text}`, { hint: 'ward scans lists them' });
-  if (scan.status !== 'complete') throw new WardError('USAGE', `scan ${scan.id} is ${scan.status}: only complete scans can be compared`, { hint: 'ward scans lists them' });
-  return scan;
-}
-
-async function pickScans(store: SqlClient, fromText: string | undefined, toText: string | undefined): Promise<[ScanRow, ScanRow]> {
-  const complete = await listCompleteScans(store);
-  const to = toText === undefined ? complete.at(-1) : await completeScan(store, toText, '--to');
-  const from = fromText === undefined ? complete.filter((s) => to !== undefined && s.id < to.id).at(-1) : await completeScan(store, fromText, '--from');
-  if (!to || !from) {
-    throw new WardError('NOT_FOUND', `a diff needs two complete scans; the store has ${complete.length}${toText === undefined ? '' : ` before scan ${toText}`}`, {
-      hint: 'run ward scan again after a change, or name them with --from and --to',
-    });
-  }
-  return [from, to];
 }
 
 const entryJson = (e: DriftEntry) => ({

@@ -1,0 +1,41 @@
+/**
+ * Drift between two complete scans, as `ward diff` and the server's `diff(from, to)` show it: the same scan
+ * picking (default: the latest complete scan against the one before it) and the same composition, so the two
+ * doors can never disagree about what changed.
+ */
+import { diffFindings, type FindingsDiff } from '../core/engine/diff-findings.js';
+import { WardError } from '../core/errors.js';
+import { coverageBetween, getScan, judgedFindingsAt, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import type { SqlClient } from '../store/sql-client.js';
+
+export interface ScanDiff {
+  readonly from: ScanRow;
+  readonly to: ScanRow;
+  readonly diff: FindingsDiff;
+}
+
+async function completeScan(client: SqlClient, id: number): Promise<ScanRow> {
+  const scan = await getScan(client, id);
+  if (!scan) throw new WardError('NOT_FOUND', `no scan ${id}`, { hint: 'ward scans lists them' });
+  if (scan.status !== 'complete') throw new WardError('USAGE', `scan ${scan.id} is ${scan.status}: only complete scans can be compared`, { hint: 'ward scans lists them' });
+  return scan;
+}
+
+/** The two scans a diff compares: `to` (default the latest complete) and `from` (default the complete scan before it). */
+export async function pickDiffScans(client: SqlClient, fromId: number | undefined, toId: number | undefined): Promise<[ScanRow, ScanRow]> {
+  const complete = await listCompleteScans(client);
+  const to = toId === undefined ? complete.at(-1) : await completeScan(client, toId);
+  const from = fromId === undefined ? complete.filter((s) => to !== undefined && s.id < to.id).at(-1) : await completeScan(client, fromId);
+  if (!to || !from) {
+    throw new WardError('NOT_FOUND', `a diff needs two complete scans; the store has ${complete.length}${toId === undefined ? '' : ` before scan ${toId}`}`, {
+      hint: 'run ward scan again after a change, or name them with --from and --to',
+    });
+  }
+  return [from, to];
+}
+
+/** The drift between two scans: each subscription as the last scan that judged it, and only what the scans in between looked at. */
+export async function scanDiff(client: SqlClient, fromId?: number, toId?: number): Promise<ScanDiff> {
+  const [from, to] = await pickDiffScans(client, fromId, toId);
+  return { from, to, diff: diffFindings(await judgedFindingsAt(client, from.id), await judgedFindingsAt(client, to.id), await coverageBetween(client, from.id, to.id)) };
+}
