@@ -25,10 +25,11 @@ export async function withStore<T>(
   context: CliContext,
   flag: string | undefined,
   work: (store: Store) => Promise<T>,
-  options: { readonly signal?: AbortSignal } = {},
+  options: { readonly signal?: AbortSignal; readonly command?: string } = {},
 ): Promise<T> {
   const location = storeLocation(context, flag);
   const store = await openStore({
+    ...(options.command === undefined ? {} : { command: options.command }),
     location,
     lockTimeoutMs: lockTimeoutMs(context),
     onLockWait: (holder, timeoutMs) =>

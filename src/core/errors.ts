@@ -24,7 +24,10 @@ export type WardErrorCode =
   | 'EXCEPTION_INVALID'
   | 'REMEDIATION_INVALID'
   | 'IAC_INVALID'
-  | 'EMULATOR_ERROR';
+  | 'EMULATOR_ERROR'
+  | 'SCAN_BUSY'
+  | 'FORBIDDEN'
+  | 'SERVER_ERROR';
 
 export interface WardErrorOptions {
   readonly hint?: string;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmod, lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatEnvFileLine, parseEnvFile, replaceFile } from './env-file.js';
+import { replaceFile } from '../io/replace-file.js';
+import { formatEnvFileLine, parseEnvFile } from './env-file.js';
 
 test('env file values survive a round trip, quoted for the shell where needed', () => {
   const values = { PLAIN: 'https://127.0.0.1:8443', SECRET: "it's a ~secret$ with spaces", EMPTY: '' };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { WardError } from '../core/errors.js';
 import type { Inventory } from '../core/model.js';
 import { connector, connectorId, contact } from '../core/query/test-support/inventory-builders.js';
-import { readInventory, replaceInventory } from './inventory-repository.js';
+import { readInventory, readSubscription, replaceInventory } from './inventory-repository.js';
 import type { Store } from './sql-client.js';
 import { TEST_STORE_KINDS } from './test-support/test-store.js';
 
@@ -90,5 +90,25 @@ for (const kind of TEST_STORE_KINDS) {
       const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM security_contacts');
       assert.equal(rows[0]!.n, 12_001);
     });
+  });
+}
+
+for (const kind of TEST_STORE_KINDS) {
+  test(`readSubscription finds one subscription by subscription id or ARM id, any case, with its contacts (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      await replaceInventory(store, INVENTORY, { collectedAt: new Date('2026-11-01T00:00:00Z'), scanId: null, scope: 'all' });
+      const all = await readInventory(store);
+      const first = all.connectors[0]!;
+      for (const key of [first.subscriptionId, first.subscriptionId.toUpperCase(), first.id, first.id.toUpperCase()]) {
+        const found = await readSubscription(store, key);
+        assert.deepEqual(found?.connector, first, key);
+        assert.deepEqual(found?.securityContacts, all.securityContacts.filter((c) => c.connectorId === first.id), key);
+      }
+      assert.equal(await readSubscription(store, '00000000-0000-0000-0000-000000000000'), undefined);
+      assert.equal(await readSubscription(store, "' OR 1=1 --"), undefined, 'a value, never SQL');
+    } finally {
+      await store.close();
+    }
   });
 }

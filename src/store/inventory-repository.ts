@@ -177,52 +177,64 @@ interface ContactRow {
   attack_path_risk_levels: string[] | null;
 }
 
+const CONNECTOR_COLUMNS = 'id, name, subscription_id, tenant_id, state, tags, read_error_code, read_error_message';
+const CONTACT_COLUMNS = `id, connector_id, name, email, emails, invalid_emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
+  alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw,
+  enabled, notified_roles, alert_severities, attack_path_risk_levels`;
+
+const toConnector = (row: ConnectorRow): ConnectorRecord => ({
+  id: row.id,
+  name: row.name,
+  provider: 'azure',
+  subscriptionId: row.subscription_id,
+  tenantId: row.tenant_id,
+  state: row.state,
+  tags: row.tags ?? {},
+  readError: row.read_error_code === null ? null : { code: row.read_error_code, message: row.read_error_message ?? '' },
+});
+
+const toContact = (row: ContactRow): SecurityContactRecord => ({
+  id: row.id,
+  name: row.name ?? '',
+  connectorId: row.connector_id,
+  email: row.email,
+  emails: row.emails ?? [],
+  invalidEmails: row.invalid_emails ?? [],
+  phone: row.phone,
+  isEnabled: row.is_enabled,
+  alertNotifications: row.alert_notifications,
+  alertMinimalSeverity: row.alert_minimal_severity,
+  alertsToAdmins: row.alerts_to_admins,
+  notificationsByRole: row.notifications_by_role,
+  notificationsSources: row.notifications_sources,
+  apiVersion: row.api_version,
+  enabled: row.enabled,
+  notifiedRoles: row.notified_roles ?? [],
+  alertSeverities: row.alert_severities ?? [],
+  attackPathRiskLevels: row.attack_path_risk_levels ?? [],
+  raw: row.raw,
+});
+
 /** The stored inventory, connectors and contacts ordered by id. */
 export async function readInventory(client: SqlClient): Promise<Inventory> {
-  const connectors = await client.query<ConnectorRow>(
-    `SELECT id, name, subscription_id, tenant_id, state, tags, read_error_code, read_error_message FROM connectors ORDER BY id`,
+  const connectors = await client.query<ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM connectors ORDER BY id`);
+  const contacts = await client.query<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM security_contacts ORDER BY id`);
+  return { connectors: connectors.rows.map(toConnector), securityContacts: contacts.rows.map(toContact) };
+}
+
+/**
+ * One stored subscription and its contacts, by subscription id or ARM id (any case), in two indexed lookups;
+ * undefined when the inventory does not hold it.
+ */
+export async function readSubscription(
+  client: SqlClient,
+  idOrSubscriptionId: string,
+): Promise<{ readonly connector: ConnectorRecord; readonly securityContacts: readonly SecurityContactRecord[] } | undefined> {
+  const { rows } = await client.query<ConnectorRow>(
+    `SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE lower(subscription_id) = lower($1) OR lower(id) = lower($1) OR lower(id) = lower($2) ORDER BY id LIMIT 1`,
+    [idOrSubscriptionId, `/subscriptions/${idOrSubscriptionId}`],
   );
-  const contacts = await client.query<ContactRow>(
-    `SELECT id, connector_id, name, email, emails, invalid_emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
-            alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw,
-            enabled, notified_roles, alert_severities, attack_path_risk_levels
-     FROM security_contacts ORDER BY id`,
-  );
-  return {
-    connectors: connectors.rows.map(
-      (row): ConnectorRecord => ({
-        id: row.id,
-        name: row.name,
-        provider: 'azure',
-        subscriptionId: row.subscription_id,
-        tenantId: row.tenant_id,
-        state: row.state,
-        tags: row.tags ?? {},
-        readError: row.read_error_code === null ? null : { code: row.read_error_code, message: row.read_error_message ?? '' },
-      }),
-    ),
-    securityContacts: contacts.rows.map(
-      (row): SecurityContactRecord => ({
-        id: row.id,
-        name: row.name ?? '',
-        connectorId: row.connector_id,
-        email: row.email,
-        emails: row.emails ?? [],
-        invalidEmails: row.invalid_emails ?? [],
-        phone: row.phone,
-        isEnabled: row.is_enabled,
-        alertNotifications: row.alert_notifications,
-        alertMinimalSeverity: row.alert_minimal_severity,
-        alertsToAdmins: row.alerts_to_admins,
-        notificationsByRole: row.notifications_by_role,
-        notificationsSources: row.notifications_sources,
-        apiVersion: row.api_version,
-        enabled: row.enabled,
-        notifiedRoles: row.notified_roles ?? [],
-        alertSeverities: row.alert_severities ?? [],
-        attackPathRiskLevels: row.attack_path_risk_levels ?? [],
-        raw: row.raw,
-      }),
-    ),
-  };
+  if (!rows[0]) return undefined;
+  const contacts = await client.query<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM security_contacts WHERE connector_id = $1 ORDER BY id`, [rows[0].id]);
+  return { connector: toConnector(rows[0]), securityContacts: contacts.rows.map(toContact) };
 }

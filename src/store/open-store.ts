@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
   readonly onLockWait?: (holder: StoreLockHolder, timeoutMs: number) => void;
   /** Stops waiting for the lock. */
   readonly signal?: AbortSignal;
+  /** The command that holds the embedded store for long (`ward serve`): others' "store is busy" messages name it. */
+  readonly command?: string;
 }
 
 /**
@@ -67,6 +69,7 @@ async function openPglite(directory: string, options: Omit<OpenStoreOptions, 'lo
     timeoutMs: options.lockTimeoutMs,
     onWait: options.onLockWait,
     signal: options.signal,
+    ...(options.command === undefined ? {} : { command: options.command }),
   });
   try {
     const { PGlite } = await import('@electric-sql/pglite');

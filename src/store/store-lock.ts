@@ -35,6 +35,8 @@ export interface StoreLockRecord {
   readonly since: string;
   /** A socket in the lock's directory the owner listens on while it lives (absent when it could not listen). */
   readonly socket?: string;
+  /** The command holding the store for a long time (`ward serve`), so that others can say who to stop. */
+  readonly command?: string;
 }
 
 /** Who holds a busy lock, for messages. */
@@ -42,6 +44,8 @@ export interface StoreLockHolder {
   readonly pid?: number;
   readonly host?: string;
   readonly since?: string;
+  /** The holder's command, when it said (`ward serve`). */
+  readonly command?: string;
   /** The owner is on another machine (or in a pid namespace ward cannot see into): its liveness cannot be checked. */
   readonly unverifiable: boolean;
   /** What holds it when it is not one owner: a lock being written, a takeover in progress. */
@@ -55,6 +59,8 @@ export interface StoreLock {
 export interface AcquireStoreLockOptions {
   /** How long to wait for a busy lock (default 0: fail at once). */
   readonly timeoutMs?: number;
+  /** Written into the lock for others' messages: the command that holds the store for long (`ward serve`). */
+  readonly command?: string;
   /** Called once, when the lock is found busy and ward starts to wait. */
   readonly onWait?: (holder: StoreLockHolder, timeoutMs: number) => void;
   /** Stops the wait (Ctrl-C): the acquire rejects with the signal's reason. */
@@ -269,7 +275,13 @@ async function liveness(file: LockFile, directory: string): Promise<Liveness> {
 function holderOf(file: LockFile, state: Liveness): StoreLockHolder {
   switch (file.kind) {
     case 'record':
-      return { pid: file.record.pid, host: file.record.host, since: file.record.since, unverifiable: state === 'unknown' };
+      return {
+        pid: file.record.pid,
+        host: file.record.host,
+        since: file.record.since,
+        ...(typeof file.record.command === 'string' ? { command: file.record.command.slice(0, 64) } : {}),
+        unverifiable: state === 'unknown',
+      };
     case 'legacy':
       return { pid: file.pid, unverifiable: false };
     case 'unreadable':
@@ -277,12 +289,13 @@ function holderOf(file: LockFile, state: Liveness): StoreLockHolder {
   }
 }
 
-/** `ward process 4242 on build-7 (since 2026-11-24T12:00:00.000Z)`. */
+/** `ward process 4242 on build-7 (since 2026-11-24T12:00:00.000Z)`, or `ward serve (pid 4242) on …` for a named holder. */
 export function describeStoreLockHolder(holder: StoreLockHolder): string {
   if (holder.what !== undefined) return holder.what;
   const on = holder.host === undefined ? '' : ` on ${holder.host}`;
   const since = holder.since === undefined ? '' : ` (since ${holder.since})`;
-  return `ward process ${holder.pid ?? '?'}${on}${since}`;
+  const who = holder.command === undefined ? `ward process ${holder.pid ?? '?'}` : `${holder.command} (pid ${holder.pid ?? '?'})`;
+  return `${who}${on}${since}`;
 }
 
 interface Contender {
@@ -292,7 +305,7 @@ interface Contender {
 }
 
 /** The record this process writes into a lock it takes, with a new token (and no socket yet). */
-export function newLockRecord(): StoreLockRecord {
+export function newLockRecord(command?: string): StoreLockRecord {
   const me = currentProcess();
   const token = randomBytes(8).toString('hex');
   return {
@@ -304,11 +317,12 @@ export function newLockRecord(): StoreLockRecord {
     ...(me.start === undefined ? {} : { start: me.start }),
     token,
     since: new Date().toISOString(),
+    ...(command === undefined ? {} : { command }),
   };
 }
 
-async function newContender(directory: string): Promise<Contender> {
-  const draft = newLockRecord();
+async function newContender(directory: string, command?: string): Promise<Contender> {
+  const draft = newLockRecord(command);
   const socket = `ward.lock.${draft.token}.sock`;
   const server = await listenForProbes(directory, socket);
   const record: StoreLockRecord = server === undefined ? draft : { ...draft, socket };
@@ -388,7 +402,9 @@ function busyError(storeDir: string, lockPath: string, holder: StoreLockHolder, 
   const waited = timeoutMs > 0 ? ` (waited ${timeoutMs / 1000} s)` : '';
   const hint = holder.unverifiable
     ? `ward cannot check a process on another machine (or in another container): if no ward process runs on ${holder.host ?? 'that host'}, remove ${lockPath}`
-    : 'wait for it to finish and run again, give it longer with --lock-timeout SECONDS, or use another store with --db or WARD_DB';
+    : holder.command === 'ward serve'
+      ? 'ward serve keeps the embedded store open while it runs: use its API or pages, stop it first, or serve a PostgreSQL store (--db postgres://…), which both can use at once'
+      : 'wait for it to finish and run again, give it longer with --lock-timeout SECONDS, or use another store with --db or WARD_DB';
   return new WardError('STORE_BUSY', `the store ${storeDir} is busy: ${describeStoreLockHolder(holder)} is using it${waited}`, { hint });
 }
 
@@ -413,7 +429,7 @@ export async function acquireStoreLock(lockPath: string, storeDir: string, optio
   const timeoutMs = Math.max(0, options.timeoutMs ?? 0);
   let contender: Contender | undefined;
   try {
-    contender = await newContender(dirname(lockPath));
+    contender = await newContender(dirname(lockPath), options.command);
     const deadline = Date.now() + timeoutMs;
     let pause = 25;
     let announced = false;

@@ -38,8 +38,8 @@ export async function openMemoryStore(): Promise<Store> {
   return store;
 }
 
-/** A new, empty database on the test run's PostgreSQL server, or undefined when there is none. */
-export async function openPostgresTestStore(): Promise<Store | undefined> {
+/** The URL of a new, empty database on the test run's PostgreSQL server, or undefined when there is none. */
+export async function postgresTestDatabaseUrl(): Promise<string | undefined> {
   const url = process.env.WARD_TEST_POSTGRES_URL;
   if (!url) return undefined;
   const { default: pg } = await import('pg');
@@ -53,7 +53,13 @@ export async function openPostgresTestStore(): Promise<Store | undefined> {
   }
   const target = new URL(url);
   target.pathname = `/${name}`;
-  return openStore({ location: target.toString() });
+  return target.toString();
+}
+
+/** A new, empty database on the test run's PostgreSQL server, or undefined when there is none. */
+export async function openPostgresTestStore(): Promise<Store | undefined> {
+  const url = await postgresTestDatabaseUrl();
+  return url === undefined ? undefined : openStore({ location: url });
 }
 
 export interface TestStoreKind {
