@@ -48,7 +48,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   remediation: ['core', 'io', 'store', 'scan', 'connectors', 'reporters'],
   policy: ['core', 'io', 'store', 'scan', 'connectors', 'reporters', 'remediation'],
   emulator: ['core', 'io', 'connectors'],
-  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator'],
+  server: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'remediation'],
+  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator', 'server'],
 };
 
 const layerOf = (module: string): string => module.split('/')[0]!;

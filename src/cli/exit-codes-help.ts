@@ -12,6 +12,7 @@ const EXIT_CODES: Readonly<Record<string, string | null>> = {
   'remediate rollback': `0 every change restored, 1 some were refused (changed since the run: --force restores them), ${USAGE}, or not confirmed`,
   demo: `0 the scan ran (the sample tenant fails on purpose), ${USAGE}`,
   emulator: `0 stopped by SIGINT or SIGTERM, ${USAGE} (a bad flag, a port in use, an unreadable capture)`,
+  serve: `0 stopped by SIGINT or SIGTERM, ${USAGE} (a bad flag, a non-loopback --host without --tokens-file, a port in use, the store busy)`,
   iac: null,
 };
 const DEFAULT = `0 done, ${USAGE}`;

@@ -5,47 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collect, projectCopy, readmeShellBlock, userEnv } from './test-support/readme-recipe.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The shell lines of the first ```sh block after the heading `heading` in README.md, comments dropped. */
-function readmeShellBlock(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`\n${heading}\n`);
-  assert.notEqual(start, -1, `README.md has a section ${heading}`);
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(start));
-  assert.ok(block, `the section ${heading} has a sh block`);
-  return block[1]!
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-}
-
-/** A project directory that is ward as `npm ci` leaves it (links into this checkout), where npx finds `ward`. */
-function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ward-readme-recipe-'));
-  copyFileSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-  for (const entry of ['bin', 'dist', 'controls', 'schema', 'samples', 'node_modules']) symlinkSync(join(REPO, entry), join(dir, entry));
-  return dir;
-}
-
-/** The environment of a user's shell: none of this process's npm, Azure or ward settings, and an empty npm cache. */
-function userEnv(cache: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|AZURE_|WARD_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$)/i.test(name)));
-  return { ...env, npm_config_cache: cache, npm_config_update_notifier: 'false', NO_COLOR: '1' };
-}
-
-function collect(child: ChildProcess): { out: () => string; err: () => string; exited: Promise<number | null> } {
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-  return { out: () => out, err: () => err, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
 
 test('README "The ARM emulator": the emulator command and the scan in another shell work as printed, through npx', { timeout: 180_000 }, async () => {
   assert.ok(existsSync(join(REPO, 'dist', 'cli', 'main.js')), 'ward is built (npm ci runs the build; or npm run build)');

@@ -19,10 +19,11 @@ const e = escapeHtml;
 const safeUrl = (url: string): string => (/^https:\/\//i.test(url) ? e(url) : '#');
 
 const STATUS_ORDER: readonly FindingStatus[] = ['pass', 'fail', 'error', 'excepted', 'skipped'];
-const STATUS_LABEL: Record<FindingStatus, string> = { pass: 'Pass', fail: 'Fail', error: 'Error', excepted: 'Excepted', skipped: 'Skipped' };
-const STATUS_COLOUR: Record<FindingStatus, string> = { pass: '#1a7f37', fail: '#cf222e', error: '#8250df', excepted: '#bf8700', skipped: '#8c959f' };
+export const STATUS_LABEL: Record<FindingStatus, string> = { pass: 'Pass', fail: 'Fail', error: 'Error', excepted: 'Excepted', skipped: 'Skipped' };
+export const STATUS_COLOUR: Record<FindingStatus, string> = { pass: '#1a7f37', fail: '#cf222e', error: '#8250df', excepted: '#bf8700', skipped: '#8c959f' };
 
-const CSS = `
+/** The report's stylesheet; `ward serve` builds its own on it (src/server/pages/page-css.ts), so both look alike. */
+export const CSS = `
 :root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;--accent:#0969da}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}

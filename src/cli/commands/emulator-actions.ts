@@ -1,8 +1,9 @@
 /** What `ward emulator` does; emulator.ts registers it and loads this module (and the emulator) when it runs. */
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { startEmulator, type EmulatorOptions } from '../../emulator/start-emulator.js';
+import { isLoopbackHost } from '../../server/start-ward-server.js';
 import { usageError, type CliContext } from '../cli-context.js';
+import { untilSignal } from '../until-signal.js';
 
 /** The options of `ward emulator` (see emulator.ts). */
 export interface EmulatorFlags {
@@ -30,14 +31,6 @@ function numberOption(name: string, value: string | undefined, min: number, max 
   return parsed;
 }
 
-/** 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost: only this machine can connect. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return /^(0{0,4}:){2,7}0{0,3}1$/.test(bare) || /^::ffff:127\./.test(bare);
-  return false;
-}
 
 /** What `--host` other than loopback exposes: printed on stderr before the emulator listens. */
 export function exposedHostWarning(host: string): string | undefined {
@@ -49,18 +42,6 @@ export function exposedHostWarning(host: string): string | undefined {
   );
 }
 
-/** Resolves when the process is asked to stop (SIGINT or SIGTERM). */
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 /** `ward emulator`: serve until SIGINT or SIGTERM. */
 async function runEmulator(context: CliContext, options: EmulatorFlags): Promise<void> {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnvFile } from '../../emulator/env-file.js';
-import { exposedHostWarning, isLoopbackHost } from './emulator-actions.js';
+import { isLoopbackHost } from '../../server/start-ward-server.js';
+import { exposedHostWarning } from './emulator-actions.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const RUN_CLI = join(REPO, 'src/cli/test-support/run-cli.ts');

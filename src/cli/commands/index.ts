@@ -12,6 +12,7 @@ import { registerQuery } from './query.js';
 import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
 import { registerScans } from './scans.js';
+import { registerServe } from './serve.js';
 
 /** Commands import it from register-command.ts (a leaf: importing it from here would make a cycle). */
 export type { RegisterCommand } from './register-command.js';
@@ -31,4 +32,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   iac: registerIac,
   remediate: registerRemediate,
   policy: registerPolicy,
+  serve: registerServe,
 };
