@@ -65,6 +65,9 @@ async function runEmulator(context: CliContext, options: EmulatorFlags): Promise
   };
   const warning = exposedHostWarning(options.host);
   if (warning !== undefined) context.io.stderr.write(`${warning}\n`);
+  // listening for SIGINT/SIGTERM before anything starts: a signal that comes while the emulator starts (a script that
+  // stops it as soon as the env file appears) still stops it cleanly, instead of killing the process outright
+  const stopped = untilSignal();
   const emulator = await startEmulator(emulatorOptions);
   const out = context.io.stdout;
   out.write(`ward emulator: ARM and token endpoint at ${emulator.url} (${emulator.state.subscriptions.length} subscriptions)\n`);
@@ -76,7 +79,7 @@ async function runEmulator(context: CliContext, options: EmulatorFlags): Promise
     out.write('  AZURE_CLIENT_SECRET is not printed: pass --write-env-file FILE to receive it\n');
   }
   out.write('Stop with Ctrl+C.\n');
-  const signal = await untilSignal();
+  const signal = await stopped;
   await emulator.close();
   out.write(`ward emulator: stopped (${signal})\n`);
 }

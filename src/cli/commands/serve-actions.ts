@@ -112,6 +112,8 @@ async function serve(context: CliContext, options: ServeFlags): Promise<void> {
         requestsPerMinute,
         onError: (error, request) => void err.write(`ward serve: ${request.method} ${new URL(request.url).pathname} failed: ${(error as Error).stack ?? String(error)}\n`),
       });
+      // listening for SIGINT/SIGTERM before the server starts: a signal during the start still stops it cleanly
+      const stopped = untilSignal();
       // the first visitor should not pay for reading every finding: read the current state before listening
       await serverContext.findings().catch(() => undefined);
       const server = await startWardServer(app, { host, port });
@@ -126,7 +128,7 @@ async function serve(context: CliContext, options: ServeFlags): Promise<void> {
         out.write(`  open: ${link}\n`);
       }
       out.write('  scripts: Authorization: Bearer <token>, POST /graphql. Stop with Ctrl+C.\n');
-      const signal = await untilSignal();
+      const signal = await stopped;
       await server.close();
       await scans.idle();
       out.write(`ward serve: stopped (${signal})\n`);
