@@ -34,8 +34,13 @@ export async function pickDiffScans(client: SqlClient, fromId: number | undefine
   return [from, to];
 }
 
-/** The drift between two scans: each subscription as the last scan that judged it, and only what the scans in between looked at. */
+/** The drift between two picked scans: each subscription as the last scan that judged it, and only what the scans in between looked at. */
+export async function diffBetween(client: SqlClient, from: ScanRow, to: ScanRow): Promise<ScanDiff> {
+  return { from, to, diff: diffFindings(await judgedFindingsAt(client, from.id), await judgedFindingsAt(client, to.id), await coverageBetween(client, from.id, to.id)) };
+}
+
+/** The drift `ward diff` shows: pickDiffScans, then diffBetween. */
 export async function scanDiff(client: SqlClient, fromId?: number, toId?: number): Promise<ScanDiff> {
   const [from, to] = await pickDiffScans(client, fromId, toId);
-  return { from, to, diff: diffFindings(await judgedFindingsAt(client, from.id), await judgedFindingsAt(client, to.id), await coverageBetween(client, from.id, to.id)) };
+  return diffBetween(client, from, to);
 }

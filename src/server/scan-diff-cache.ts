@@ -3,9 +3,7 @@
  * change, so neither does the drift between two of them: only the pick of the default pair (the latest two) is
  * read again on every call, which is one small query.
  */
-import { diffFindings } from '../core/engine/diff-findings.js';
-import { pickDiffScans, type ScanDiff } from '../scan/scan-diff.js';
-import { coverageBetween, judgedFindingsAt } from '../store/scan-repository.js';
+import { diffBetween, pickDiffScans, type ScanDiff } from '../scan/scan-diff.js';
 import type { SqlClient } from '../store/sql-client.js';
 
 /** Pairs kept: the drift pages people look at are few (the latest, and a handful picked by hand). */
@@ -18,7 +16,7 @@ export function scanDiffCache(client: SqlClient): (fromId?: number, toId?: numbe
     const key = `${from.id}:${to.id}`;
     let value = pairs.get(key);
     if (!value) {
-      value = (async () => ({ from, to, diff: diffFindings(await judgedFindingsAt(client, from.id), await judgedFindingsAt(client, to.id), await coverageBetween(client, from.id, to.id)) }))();
+      value = diffBetween(client, from, to);
       // a failed read is not kept: the next request tries again
       value.catch(() => pairs.delete(key));
       if (pairs.size >= KEPT_PAIRS) pairs.delete(pairs.keys().next().value!);
