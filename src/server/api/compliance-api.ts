@@ -3,15 +3,13 @@
  * the composition `ward findings` uses), scans, drift (scan-diff.ts, as `ward diff`), exceptions and their audit
  * log, remediation runs and the server's scan jobs. Read-only: changes are in mutations-api.ts.
  */
-import { exceptionIsActive } from '../../core/engine/apply-exceptions.js';
-import type { DriftEntry } from '../../core/engine/diff-findings.js';
+import { assetPatternMatches, exceptionIsActive } from '../../core/engine/apply-exceptions.js';
 import { splitFailureReason } from '../../core/engine/explain-failure.js';
 import type { Check, Control, ExceptionRecord, Finding } from '../../core/model.js';
-import { resolveInventoryRoot } from '../../core/query/execute-query.js';
-import { inventoryStorageModel } from '../../core/query/inventory-schema.js';
 import { countChanges, listRuns, type RemediationRun } from '../../remediation/remediation-repository.js';
 import { listExceptionEvents, listExceptions, type ExceptionEvent } from '../../store/exception-repository.js';
 import { getScan, listScans, type ScanRow } from '../../store/scan-repository.js';
+import { assetIdsWithTag, controlIdsInFrameworks } from '../finding-filters.js';
 import type { ApiContext, ApiResolvers } from './api-context.js';
 import { connectionOf, windowOf } from './inventory-api.js';
 
@@ -220,7 +218,6 @@ export function exceptionJson(exception: ExceptionRecord, now: Date) {
   return { ...exception, state: exceptionIsActive(exception, now) ? 'active' : 'expired' };
 }
 
-const driftJson = (entry: DriftEntry) => entry;
 
 function runJson(run: RemediationRun, counts: Partial<Record<string, number>> | undefined) {
   return {
@@ -246,37 +243,22 @@ interface FindingFilter {
 
 const listed = (values: readonly string[] | null | undefined): values is readonly string[] => Array.isArray(values) && values.length > 0;
 
-/** Asset id (lower case) → its tags, read through the engine from the stored inventory (only when a tag filter needs it). */
-async function tagsByAsset(context: ApiContext): Promise<Map<string, Record<string, unknown>>> {
-  const connector = inventoryStorageModel().types.get('Connector')!;
-  const rows = await resolveInventoryRoot(connector, undefined, context.inventory, ['tags']);
-  return new Map(rows.map((row) => [String(row.id).toLowerCase(), (row.tags ?? {}) as Record<string, unknown>]));
-}
-
 async function findingMatcher(filter: FindingFilter, context: ApiContext): Promise<(finding: Finding) => boolean> {
   const tests: ((finding: Finding) => boolean)[] = [];
   if (listed(filter.status)) tests.push((f) => filter.status!.includes(f.status));
   if (listed(filter.controlId)) tests.push((f) => filter.controlId!.includes(f.controlId));
   if (listed(filter.severity)) tests.push((f) => filter.severity!.includes(f.severity));
   if (typeof filter.assetId === 'string' && filter.assetId !== '') {
-    const wanted = filter.assetId.toLowerCase();
-    const prefix = wanted.endsWith('*') ? wanted.slice(0, -1) : undefined;
-    tests.push((f) => (prefix === undefined ? f.assetId.toLowerCase() === wanted : f.assetId.toLowerCase().startsWith(prefix)));
+    const pattern = filter.assetId;
+    tests.push((f) => assetPatternMatches(pattern, f.assetId));
   }
   if (listed(filter.framework)) {
-    const wanted = new Set(filter.framework.map((name) => name.toLowerCase()));
-    const controls = new Set(context.server.controls.filter((c) => c.frameworks.some((m) => wanted.has(m.framework.toLowerCase()))).map((c) => c.id));
+    const controls = controlIdsInFrameworks(context.server.controls, filter.framework);
     tests.push((f) => controls.has(f.controlId));
   }
   if (typeof filter.tag === 'string' && filter.tag !== '') {
-    const split = filter.tag.indexOf('=');
-    const key = split < 0 ? filter.tag : filter.tag.slice(0, split);
-    const value = split < 0 ? undefined : filter.tag.slice(split + 1);
-    const tags = await tagsByAsset(context);
-    tests.push((f) => {
-      const own = tags.get(f.assetId.toLowerCase());
-      return own !== undefined && Object.hasOwn(own, key) && (value === undefined || own[key] === value);
-    });
+    const tagged = await assetIdsWithTag(context.server.store, filter.tag);
+    tests.push((f) => tagged.has(f.assetId.toLowerCase()));
   }
   return (finding) => tests.every((test) => test(finding));
 }
@@ -305,7 +287,7 @@ export function complianceResolvers(): ApiResolvers {
       },
       diff: async (_s, args: { from?: number | null; to?: number | null }, context: ApiContext) => {
         const { from, to, diff } = await context.server.drift(args.from ?? undefined, args.to ?? undefined);
-        return { ...diff, from: scanJson(from), to: scanJson(to), new: diff.new.map(driftJson), resolved: diff.resolved.map(driftJson), changed: diff.changed.map(driftJson) };
+        return { ...diff, from: scanJson(from), to: scanJson(to) };
       },
       exceptions: async (_s, _a, context: ApiContext) => {
         const now = context.server.now();

@@ -10,6 +10,7 @@ import { readableTime, WARD_VERSION, type ScanReport } from '../../reporters/sca
 import type { CurrentFindings } from '../../scan/current-findings.js';
 import type { SqlClient } from '../../store/sql-client.js';
 import { assetCell, currentOrNone, e, hrefWith, noScanPage, pager, paginate, pill, renderPage, table } from './page-layout.js';
+import { assetIdsWithTag, controlIdsInFrameworks } from '../finding-filters.js';
 import type { PageHandler, PageRequest } from './page-request.js';
 
 /** Code-unit order for ids: a locale-aware compare costs far more over tens of thousands of rows. */
@@ -61,24 +62,9 @@ export function readFilters(url: URL): FindingFilters {
   };
 }
 
-/** The ids (lower case) of the subscriptions carrying a tag (`key`, any case, or `key=value`): one query, in SQL. */
-async function taggedIds(client: SqlClient, filter: string): Promise<Set<string>> {
-  const at = filter.indexOf('=');
-  const key = (at < 0 ? filter : filter.slice(0, at)).trim();
-  const value = at < 0 ? null : filter.slice(at + 1).trim();
-  const { rows } = await client.query<{ id: string }>(
-    'SELECT id FROM connectors WHERE EXISTS (SELECT 1 FROM jsonb_each_text(tags) AS t WHERE lower(t.key) = lower($1) AND ($2::text IS NULL OR t.value = $2))',
-    [key, value],
-  );
-  return new Set(rows.map((row) => row.id.toLowerCase()));
-}
-
 export async function filterFindings(client: SqlClient, controls: readonly Control[], findings: readonly Finding[], filters: FindingFilters): Promise<Finding[]> {
-  const framework = filters.framework.toLowerCase();
-  const frameworkControls = framework
-    ? new Set(controls.filter((c) => c.frameworks.some((f) => f.framework.toLowerCase() === framework || `${f.framework} ${f.version}`.toLowerCase() === framework)).map((c) => c.id))
-    : undefined;
-  const tagged = filters.tag ? await taggedIds(client, filters.tag) : undefined;
+  const frameworkControls = filters.framework ? controlIdsInFrameworks(controls, [filters.framework]) : undefined;
+  const tagged = filters.tag ? await assetIdsWithTag(client, filters.tag) : undefined;
   const subscription = filters.subscription.toLowerCase();
   const shown = findings.filter(
     (f) =>

@@ -3,8 +3,8 @@
  * both as normalised (what checks read) and as ARM returned it (the raw body, escaped), its current findings with
  * their history, and the exceptions that cover it. Three small queries on indexed columns, whatever the tenant's size.
  */
-import { exceptionIsActive } from '../../core/engine/apply-exceptions.js';
-import type { ExceptionRecord, SecurityContactRecord } from '../../core/model.js';
+import { assetPatternMatches, exceptionIsActive } from '../../core/engine/apply-exceptions.js';
+import type { SecurityContactRecord } from '../../core/model.js';
 import { readableTime } from '../../reporters/scan-report.js';
 import { readSubscription } from '../../store/inventory-repository.js';
 import { findingRow } from './findings-page.js';
@@ -19,13 +19,6 @@ const CONTACT_FIELDS: readonly (keyof SecurityContactRecord)[] = [
 
 const shown = (value: unknown): string => (value === null || value === undefined ? '<span class="muted">null</span>' : typeof value === 'string' ? e(value) : `<code>${e(JSON.stringify(value))}</code>`);
 
-/** Whether an exception's asset (an id or a prefix ending in `*`, any case) covers this subscription. */
-function covers(exception: ExceptionRecord, assetId: string): boolean {
-  const pattern = exception.assetId.toLowerCase();
-  const id = assetId.toLowerCase();
-  return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : pattern === id;
-}
-
 export const subscriptionPage: PageHandler = async (request) => {
   const wanted = request.params.subscriptionId ?? '';
   const { store } = request.context;
@@ -35,7 +28,7 @@ export const subscriptionPage: PageHandler = async (request) => {
   const current = await currentOrNone(request.context);
   const id = connector.id.toLowerCase();
   const findings = (current?.findings ?? []).filter((f) => f.assetId.toLowerCase() === id);
-  const exceptions = (current?.exceptions ?? []).filter((x) => covers(x, connector.id));
+  const exceptions = (current?.exceptions ?? []).filter((x) => assetPatternMatches(x.assetId, connector.id));
   const now = request.context.now();
 
   const tags = Object.entries(connector.tags);
