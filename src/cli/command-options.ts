@@ -8,6 +8,7 @@ import type { Store } from '../store/sql-client.js';
 import { describeStoreLockHolder } from '../store/store-lock.js';
 import { loadControls } from '../scan/load-controls.js';
 import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
+import { parseMaxDays } from '../core/exceptions/validate-exception.js';
 import { usageError, useColour, type CliContext } from './cli-context.js';
 import { lockTimeoutMs } from './lock-timeout-option.js';
 
@@ -43,6 +44,17 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/** The longest an exception may run, in days: `--max-days` (when the command has it), else WARD_EXCEPTION_MAX_DAYS, else 365. */
+export function exceptionMaxDays(context: CliContext, flag?: string): number {
+  const text = flag ?? context.io.env.WARD_EXCEPTION_MAX_DAYS;
+  const maxDays = parseMaxDays(text);
+  if (maxDays === undefined) {
+    const source = flag === undefined ? 'WARD_EXCEPTION_MAX_DAYS' : '--max-days';
+    throw new WardError('USAGE', `${source} must be a whole number of days (1 or more), got ${JSON.stringify(text)}`);
+  }
+  return maxDays;
 }
 
 /** `--config FILE` and `--param <control-id>.<name>=<value>` (repeatable): control parameter values. */

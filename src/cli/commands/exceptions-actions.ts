@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { exceptionIsActive } from '../../core/engine/apply-exceptions.js';
 import { WardError, type ErrorLocation } from '../../core/errors.js';
 import { parseExceptionsFile, type ExceptionsFileEntry } from '../../core/exceptions/parse-exceptions-file.js';
-import { exceptionProblem, parseMaxDays, type DeclaredException, type ExceptionRules } from '../../core/exceptions/validate-exception.js';
+import { exceptionProblem, type DeclaredException, type ExceptionRules } from '../../core/exceptions/validate-exception.js';
 import type { ExceptionRecord } from '../../core/model.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
 import {
@@ -24,7 +24,7 @@ import {
 } from '../../store/exception-repository.js';
 import { addException, exceptionRefusal, exceptionWarnings, judgedState, removeExceptionById } from '../../scan/exception-changes.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, selectControls, withStore } from '../command-options.js';
+import { emit, exceptionMaxDays, parseFormat, selectControls, withStore } from '../command-options.js';
 import { actorOf } from './actor-of.js';
 
 interface StoreFlags {
@@ -59,13 +59,7 @@ export interface ImportFlags extends StoreFlags, ActorFlags, RuleFlags {
 export type LogFlags = ListingFlags;
 
 function rulesFor(context: CliContext, options: RuleFlags): ExceptionRules {
-  const text = options.maxDays ?? context.io.env.WARD_EXCEPTION_MAX_DAYS;
-  const maxDays = parseMaxDays(text);
-  if (maxDays === undefined) {
-    const source = options.maxDays === undefined ? 'WARD_EXCEPTION_MAX_DAYS' : '--max-days';
-    throw new WardError('USAGE', `${source} must be a whole number of days (1 or more), got ${JSON.stringify(text)}`);
-  }
-  return { now: context.io.now(), maxDays, knownControls: selectControls(context, options.controls, undefined).map((c) => c.id) };
+  return { now: context.io.now(), maxDays: exceptionMaxDays(context, options.maxDays), knownControls: selectControls(context, options.controls, undefined).map((c) => c.id) };
 }
 
 const warn = (context: CliContext, text: string): void => void context.io.stderr.write(`ward: warning: ${text}\n`);

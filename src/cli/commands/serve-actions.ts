@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { resolveAzureEndpoints } from '../../connectors/azure/azure-clouds.js';
 import { WardError } from '../../core/errors.js';
 import { normaliseCapture } from '../../core/inventory/normalise-capture.js';
-import { parseMaxDays } from '../../core/exceptions/validate-exception.js';
 import { readRegularFile } from '../../io/read-regular-file.js';
 import { replaceFile } from '../../io/replace-file.js';
 import { redactUrl, isPostgresUrl } from '../../store/open-store.js';
@@ -20,7 +19,7 @@ import { isLoopbackHost, startWardServer } from '../../server/start-ward-server.
 import { collectFromAzure, positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
 import { untilSignal } from '../until-signal.js';
-import { selectControls, storeLocation, withStore } from '../command-options.js';
+import { exceptionMaxDays, selectControls, storeLocation, withStore } from '../command-options.js';
 
 /** The options of `ward serve` (see serve.ts). */
 export interface ServeFlags {
@@ -72,8 +71,7 @@ async function serve(context: CliContext, options: ServeFlags): Promise<void> {
   const requestsPerMinute = positiveInteger('--requests-per-minute', options.requestsPerMinute, 600);
   const named = options.tokensFile === undefined ? [] : readTokensFile(context, options.tokensFile);
   const controls = selectControls(context, options.controls, undefined, options);
-  const maxDays = parseMaxDays(context.io.env.WARD_EXCEPTION_MAX_DAYS);
-  if (maxDays === undefined) throw usageError(`WARD_EXCEPTION_MAX_DAYS must be a whole number of days (1 or more), got ${JSON.stringify(context.io.env.WARD_EXCEPTION_MAX_DAYS)}`);
+  const maxDays = exceptionMaxDays(context);
   const urlFile = options.urlFile === undefined ? undefined : resolve(context.io.cwd, options.urlFile);
   const token = generateToken();
   const tokens = accessTokens({ token, principal: { name: 'serve', role: 'admin' } }, named);
