@@ -14,7 +14,7 @@ import type { EmitFormat } from '../remediation/emitters/index.js';
 /** `true` when the list names every key of the registry, else the missing keys (a type error where used). */
 type Covers<Key extends string, List extends readonly string[]> = [Exclude<Key, List[number]>] extends [never] ? true : Exclude<Key, List[number]>;
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'sarif', 'junit', 'html'] as const satisfies readonly ReportFormat[];
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'sarif', 'junit', 'html', 'ocsf'] as const satisfies readonly ReportFormat[];
 export const IAC_REPORT_NAMES = ['table', 'json', 'sarif', 'junit'] as const satisfies readonly IacReportName[];
 export const EMIT_FORMATS = ['az', 'rest', 'curl', 'powershell', 'arm', 'bicep', 'terraform'] as const satisfies readonly EmitFormat[];
 

@@ -2,6 +2,7 @@ import { csvReporter } from './csv-reporter.js';
 import { htmlReporter } from './html-reporter.js';
 import { jsonReporter } from './json-reporter.js';
 import { junitReporter } from './junit-reporter.js';
+import { ocsfReporter } from './ocsf-reporter.js';
 import type { Reporter } from './scan-report.js';
 import { sarifReporter } from './sarif-reporter.js';
 import { tableReporter } from './table-reporter.js';
@@ -14,6 +15,7 @@ export const REPORTERS = {
   sarif: sarifReporter,
   junit: junitReporter,
   html: htmlReporter,
+  ocsf: ocsfReporter,
 } as const satisfies Record<string, Reporter>;
 
 export type ReportFormat = keyof typeof REPORTERS;
