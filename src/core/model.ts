@@ -27,6 +27,8 @@ export interface ConnectorRecord {
   readonly tags: Readonly<Record<string, string>>;
   /** Set when the connector's assets could not be collected: every check on it is `error`. */
   readonly readError: ReadError | null;
+  /** The configured connector (`ward connectors`) that collected the subscription; absent for a local scan. */
+  readonly connectorName?: string | null;
 }
 
 export interface NotificationsByRole {
@@ -224,6 +226,8 @@ export interface Finding {
   readonly expiredException?: FindingException;
   /** When ward first saw this finding and when its status last changed (filled by `ward findings`). */
   readonly history?: FindingHistorySummary;
+  /** The configured connector (`ward connectors`) whose scan judged it; absent for a local scan. */
+  readonly connector?: string;
 }
 
 /** The part of a risk-acceptance exception a finding carries. `expires` is a date (YYYY-MM-DD, valid through that day, UTC). */

@@ -26,12 +26,12 @@ const CHUNK_SIZE = 1000;
 
 const CONNECTOR_INSERT = `
   INSERT INTO connectors (id, name, type, provider, subscription_id, tenant_id, state, tags,
-                          read_error_code, read_error_message, collected_at, collected_by_scan)
+                          read_error_code, read_error_message, collected_at, collected_by_scan, connector_name)
   SELECT r.id, r.name, 'Connector', r.provider, r.subscription_id, r.tenant_id, r.state, coalesce(r.tags, '{}'::jsonb),
-         r.read_error_code, r.read_error_message, $2::timestamptz, $3::integer
+         r.read_error_code, r.read_error_message, $2::timestamptz, $3::integer, r.connector_name
   FROM json_to_recordset($1::text::json) AS r(
     id text, name text, provider text, subscription_id text, tenant_id text, state text, tags jsonb,
-    read_error_code text, read_error_message text)`;
+    read_error_code text, read_error_message text, connector_name text)`;
 
 const CONTACT_INSERT = `
   INSERT INTO security_contacts (id, connector_id, name, type, provider, email, emails, invalid_emails, phone, is_enabled,
@@ -59,6 +59,7 @@ function connectorRow(connector: ConnectorRecord): Record<string, unknown> {
     tags: connector.tags ?? {},
     read_error_code: connector.readError?.code ?? null,
     read_error_message: connector.readError?.message ?? null,
+    connector_name: connector.connectorName ?? null,
   };
 }
 
@@ -153,6 +154,7 @@ interface ConnectorRow {
   tags: Record<string, string> | null;
   read_error_code: string | null;
   read_error_message: string | null;
+  connector_name: string | null;
 }
 
 interface ContactRow {
@@ -177,7 +179,7 @@ interface ContactRow {
   attack_path_risk_levels: string[] | null;
 }
 
-const CONNECTOR_COLUMNS = 'id, name, subscription_id, tenant_id, state, tags, read_error_code, read_error_message';
+const CONNECTOR_COLUMNS = 'id, name, subscription_id, tenant_id, state, tags, read_error_code, read_error_message, connector_name';
 const CONTACT_COLUMNS = `id, connector_id, name, email, emails, invalid_emails, phone, is_enabled, alert_notifications, alert_minimal_severity,
   alerts_to_admins, notifications_by_role, notifications_sources, api_version, raw,
   enabled, notified_roles, alert_severities, attack_path_risk_levels`;
@@ -191,6 +193,7 @@ const toConnector = (row: ConnectorRow): ConnectorRecord => ({
   state: row.state,
   tags: row.tags ?? {},
   readError: row.read_error_code === null ? null : { code: row.read_error_code, message: row.read_error_message ?? '' },
+  ...(row.connector_name === null ? {} : { connectorName: row.connector_name }),
 });
 
 const toContact = (row: ContactRow): SecurityContactRecord => ({
@@ -237,4 +240,10 @@ export async function readSubscription(
   if (!rows[0]) return undefined;
   const contacts = await client.query<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM security_contacts WHERE connector_id = $1 ORDER BY id`, [rows[0].id]);
   return { connector: toConnector(rows[0]), securityContacts: contacts.rows.map(toContact) };
+}
+
+/** Every stored subscription's id, name and tags (what reports show beside findings), without the contacts. */
+export async function listInventoryAssets(client: SqlClient): Promise<{ id: string; name: string | null; tags: Readonly<Record<string, string>> }[]> {
+  const { rows } = await client.query<{ id: string; name: string | null; tags: Record<string, string> | null }>('SELECT id, name, tags FROM connectors ORDER BY id');
+  return rows.map((row) => ({ id: row.id, name: row.name, tags: row.tags ?? {} }));
 }

@@ -218,4 +218,119 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE scans ADD COLUMN controls text[];
     `,
   },
+  {
+    version: 10,
+    name: 'team mode: configured connectors, queued scans in batches, schedules, notifications',
+    sql: `
+      -- Connectors as configuration (ward connectors): where a tenant is read from and how to sign in. No secret is
+      -- ever stored: credential says where a worker finds one (default | env:PREFIX | managed-identity[:client-id] |
+      -- workload-identity).
+      CREATE TABLE connector_configs (
+        name text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
+        provider text NOT NULL DEFAULT 'azure' CHECK (provider = 'azure'),
+        tenant_id text NOT NULL,
+        credential text NOT NULL,
+        cloud text NOT NULL DEFAULT 'AzureCloud',
+        -- a private or sovereign endpoint (Azure Stack Hub, the emulator) instead of the cloud's
+        arm_endpoint text,
+        authority_host text,
+        management_group text,
+        subscriptions text[],
+        exclude_subscriptions text[] NOT NULL DEFAULT '{}',
+        max_concurrency integer NOT NULL DEFAULT 8 CHECK (max_concurrency BETWEEN 1 AND 256),
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL
+      );
+      -- every subscription and finding carries the configured connector that read it (NULL: a local scan)
+      ALTER TABLE connectors ADD COLUMN connector_name text;
+      ALTER TABLE findings ADD COLUMN connector_name text;
+      -- queued: a scan the workers are collecting in batches (ward scan --queue). It holds no transaction while it
+      -- waits, so it is told apart from a local scan whose process died ('running' with no lock held).
+      ALTER TABLE scans DROP CONSTRAINT scans_status_check;
+      ALTER TABLE scans ADD CONSTRAINT scans_status_check CHECK (status IN ('queued', 'running', 'complete', 'failed', 'interrupted'));
+      ALTER TABLE scans ADD COLUMN connectors text[];
+      -- what every worker judges a queued scan with, frozen when it was enqueued: control ids, parameter values, batch size
+      ALTER TABLE scans ADD COLUMN queue_options jsonb;
+      CREATE TABLE scan_connectors (
+        scan_id integer NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        connector_name text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'planned', 'failed')),
+        batches integer,
+        subscriptions integer,
+        error text,
+        PRIMARY KEY (scan_id, connector_name)
+      );
+      CREATE TABLE scan_batches (
+        scan_id integer NOT NULL,
+        connector_name text NOT NULL,
+        batch integer NOT NULL,
+        -- the subscriptions (as ARM listed them) the batch reads and judges
+        subscriptions jsonb NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'stored', 'failed')),
+        failures integer NOT NULL DEFAULT 0,
+        error text,
+        stored_at timestamptz,
+        PRIMARY KEY (scan_id, connector_name, batch),
+        FOREIGN KEY (scan_id, connector_name) REFERENCES scan_connectors (scan_id, connector_name) ON DELETE CASCADE
+      );
+      -- a batch's normalised inventory rows (to_jsonb of a connectors / security_contacts row) until the scan
+      -- completes and swaps them in; readers see the previous complete scan until then
+      CREATE TABLE staged_inventory (
+        scan_id integer NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        connector_name text NOT NULL,
+        batch integer NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('connector', 'contact')),
+        row jsonb NOT NULL
+      );
+      CREATE INDEX staged_inventory_scan ON staged_inventory (scan_id, kind);
+      CREATE TABLE schedules (
+        id text PRIMARY KEY,
+        cron text NOT NULL,
+        connectors text[],
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        last_run_at timestamptz,
+        last_scan_id integer
+      );
+      CREATE TABLE notification_channels (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('webhook', 'slack', 'teams')),
+        url text NOT NULL,
+        events text[] NOT NULL,
+        connectors text[],
+        min_severity text,
+        secret_env text,
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL
+      );
+      -- ward worker processes and the graphile-worker ids they run: a process holds a session advisory lock on its id
+      -- for as long as it lives, so the jobs of a process that was killed are unlocked at once, not after 4 hours
+      CREATE TABLE worker_processes (
+        id serial PRIMARY KEY,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        concurrency integer NOT NULL,
+        started_at timestamptz NOT NULL
+      );
+      CREATE TABLE worker_ids (
+        worker_id text PRIMARY KEY,
+        process_id integer NOT NULL REFERENCES worker_processes(id) ON DELETE CASCADE
+      );
+      -- one delivery per (channel, scan); kept after its channel is removed, for ward notify log
+      CREATE TABLE notification_deliveries (
+        id serial PRIMARY KEY,
+        channel_id text NOT NULL,
+        scan_id integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+        attempts integer NOT NULL DEFAULT 0,
+        payload jsonb NOT NULL,
+        last_status integer,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        delivered_at timestamptz,
+        UNIQUE (channel_id, scan_id)
+      );
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { SqlClient, Store } from './sql-client.js';
 
-export type ScanStatus = 'running' | 'complete' | 'failed' | 'interrupted';
+export type ScanStatus = 'queued' | 'running' | 'complete' | 'failed' | 'interrupted';
 
 export interface ScanSummary {
   readonly total: number;
@@ -145,8 +145,10 @@ function findingDetails(f: Finding): FindingDetails | null {
   return details;
 }
 
-/** Inserts findings set-wise (one statement per 5,000 rows). */
-export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[]): Promise<void> {
+/** Inserts findings set-wise (one statement per 5,000 rows). `ignoreExisting` keeps a finding already stored for the scan. */
+export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[], options: { readonly ignoreExisting?: boolean } = {}): Promise<void> {
+  // a queued scan's batch retried after a crash finds its findings already stored: one finding per (scan, control, check, asset)
+  const onConflict = options.ignoreExisting ? 'ON CONFLICT DO NOTHING' : '';
   const chunk = 5000;
   for (let start = 0; start < findings.length; start += chunk) {
     const rows = findings.slice(start, start + chunk).map((f) => ({
@@ -158,11 +160,13 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
       reason: f.reason,
       severity: f.severity,
       details: findingDetails(f),
+      connector_name: f.connector ?? null,
     }));
     await client.query(
-      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details)
-       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity, r.details
-       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text, details jsonb)`,
+      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name)
+       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity, r.details, r.connector_name
+       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text, details jsonb, connector_name text)
+       ${onConflict}`,
       [scanId, JSON.stringify(rows)],
     );
   }
@@ -180,7 +184,7 @@ export async function getScan(client: SqlClient, scanId: number): Promise<ScanRo
 
 export async function findingsOfScan(client: SqlClient, scanId: number): Promise<Finding[]> {
   const { rows } = await client.query<FindingRow>(
-    'SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id',
+    'SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id',
     [scanId],
   );
   return rows.map(toFinding);
@@ -195,6 +199,7 @@ interface FindingRow {
   reason: string;
   severity: Finding['severity'];
   details: FindingDetails | null;
+  connector_name?: string | null;
 }
 
 function toFinding(r: FindingRow): Finding {
@@ -207,6 +212,7 @@ function toFinding(r: FindingRow): Finding {
     reason: r.reason,
     severity: r.severity,
     ...(r.details ?? {}),
+    ...(r.connector_name ? { connector: r.connector_name } : {}),
   };
 }
 
@@ -235,7 +241,7 @@ export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | u
  */
 export async function judgedFindingsAt(client: SqlClient, scanId: number): Promise<Finding[]> {
   const { rows } = await client.query<FindingRow>(
-    `SELECT f.control_id, f.check_id, f.asset_id, f.asset_name, f.status, f.reason, f.severity, f.details
+    `SELECT f.control_id, f.check_id, f.asset_id, f.asset_name, f.status, f.reason, f.severity, f.details, f.connector_name
      FROM findings f JOIN scans s ON s.id = f.scan_id
      WHERE s.status = 'complete' AND s.id <= $1
        AND s.id >= coalesce((SELECT max(id) FROM scans WHERE status = 'complete' AND scope IS NULL AND controls IS NULL AND id <= $1), 0)
