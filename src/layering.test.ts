@@ -49,7 +49,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   policy: ['core', 'io', 'store', 'scan', 'connectors', 'reporters', 'remediation'],
   emulator: ['core', 'io', 'connectors'],
   server: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'remediation'],
-  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator', 'server'],
+  notify: ['core', 'io', 'store', 'scan'],
+  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator', 'server', 'notify'],
 };
 
 const layerOf = (module: string): string => module.split('/')[0]!;

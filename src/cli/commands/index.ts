@@ -7,6 +7,7 @@ import { registerFindings } from './findings.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
+import { registerNotify } from './notify.js';
 import { registerPolicy } from './policy.js';
 import { registerQuery } from './query.js';
 import { registerRemediate } from './remediate.js';
@@ -33,4 +34,5 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   remediate: registerRemediate,
   policy: registerPolicy,
   serve: registerServe,
+  notify: registerNotify,
 };
