@@ -50,7 +50,8 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   emulator: ['core', 'io', 'connectors'],
   server: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'remediation'],
   notify: ['core', 'io', 'store', 'scan'],
-  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator', 'server', 'notify'],
+  team: ['core', 'io', 'store', 'connectors', 'scan', 'reporters', 'notify'],
+  cli: ['core', 'io', 'store', 'connectors', 'reporters', 'scan', 'iac', 'remediation', 'policy', 'emulator', 'server', 'notify', 'team'],
 };
 
 const layerOf = (module: string): string => module.split('/')[0]!;

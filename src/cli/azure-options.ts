@@ -74,7 +74,7 @@ export function createProgressRenderer(context: CliContext): { update(progress: 
  * NODE_EXTRA_CA_CERTS is read by Node only when a process starts. When ward runs in-process (the demo, tests)
  * with an environment that names one, the certificates are trusted explicitly as well.
  */
-function extraCertificates(context: CliContext): { ca?: string } {
+export function extraCertificates(context: CliContext): { ca?: string } {
   const file = context.io.env.NODE_EXTRA_CA_CERTS;
   if (!file || file === process.env.NODE_EXTRA_CA_CERTS) return {};
   try {

@@ -26,11 +26,12 @@ export async function withStore<T>(
   context: CliContext,
   flag: string | undefined,
   work: (store: Store) => Promise<T>,
-  options: { readonly signal?: AbortSignal; readonly command?: string } = {},
+  options: { readonly signal?: AbortSignal; readonly command?: string; readonly maxConnections?: number } = {},
 ): Promise<T> {
   const location = storeLocation(context, flag);
   const store = await openStore({
     ...(options.command === undefined ? {} : { command: options.command }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     location,
     lockTimeoutMs: lockTimeoutMs(context),
     onLockWait: (holder, timeoutMs) =>

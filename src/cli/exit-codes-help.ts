@@ -13,6 +13,8 @@ const EXIT_CODES: Readonly<Record<string, string | null>> = {
   demo: `0 the scan ran (the sample tenant fails on purpose), ${USAGE}`,
   emulator: `0 stopped by SIGINT or SIGTERM, ${USAGE} (a bad flag, a port in use, an unreadable capture)`,
   serve: `0 stopped by SIGINT or SIGTERM, ${USAGE} (a bad flag, a non-loopback --host without --tokens-file, a port in use, the store busy)`,
+  'connectors test': `0 signed in and read every subscription in scope, 1 some subscriptions could not be read, ${USAGE}, or the sign-in or the listing failed`,
+  worker: `0 stopped by SIGINT or SIGTERM, ${USAGE} (a bad flag, an embedded store: workers need PostgreSQL)`,
   iac: null,
 };
 const DEFAULT = `0 done, ${USAGE}`;

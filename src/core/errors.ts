@@ -27,7 +27,9 @@ export type WardErrorCode =
   | 'EMULATOR_ERROR'
   | 'SCAN_BUSY'
   | 'FORBIDDEN'
-  | 'SERVER_ERROR';
+  | 'SERVER_ERROR'
+  | 'CREDENTIAL_MISSING'
+  | 'TEAM_NEEDS_POSTGRES';
 
 export interface WardErrorOptions {
   readonly hint?: string;

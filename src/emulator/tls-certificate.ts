@@ -1,4 +1,10 @@
-/** A fresh self-signed certificate for the emulator's HTTPS server: CN localhost, SAN localhost, 127.0.0.1 and ::1. */
+/**
+ * A fresh self-signed certificate for the emulator's HTTPS server: SAN localhost, 127.0.0.1 and ::1. Its subject
+ * names this emulator alone (`ward emulator <random>`): OpenSSL finds a trusted certificate by its subject, so with
+ * several emulators' certificates in one NODE_EXTRA_CA_CERTS bundle (team mode reading several tenants) a shared
+ * subject would let only the first be trusted.
+ */
+import { randomBytes } from 'node:crypto';
 import { generate } from 'selfsigned';
 
 export interface TlsCertificate {
@@ -8,7 +14,7 @@ export interface TlsCertificate {
 
 export async function generateTlsCertificate(): Promise<TlsCertificate> {
   const notBeforeDate = new Date(Date.now() - 60_000);
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const pems = await generate([{ name: 'commonName', value: `ward emulator ${randomBytes(6).toString('hex')}` }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',

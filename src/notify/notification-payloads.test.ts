@@ -22,6 +22,7 @@ const scan = (id: number): ScanRow => ({
   summary: null,
   scope: null,
   controls: null,
+  connectors: null,
   narrowed: false,
 });
 

@@ -6,7 +6,7 @@ import { findingReason, matchedFilters } from './finding-reason.js';
 export const CSV_COLUMNS = [
   'controlId', 'checkId', 'assetId', 'assetName', 'status', 'reason', 'severity',
   'originalStatus', 'exceptionId', 'exceptionOwner', 'exceptionExpires', 'exceptionReason', 'expiredExceptionId', 'expiredExceptionExpires',
-  'firstSeen', 'lastChanged', 'scanId', 'matched',
+  'firstSeen', 'lastChanged', 'scanId', 'matched', 'connector',
 ] as const;
 
 /**
@@ -25,7 +25,7 @@ export const csvReporter: Reporter = (report) => {
   const row = (f: Finding): (string | number | null | undefined)[] => [
     f.controlId, f.checkId, f.assetId, f.assetName, f.status, findingReason(f), f.severity,
     f.originalStatus, f.exception?.id, f.exception?.owner, f.exception?.expires, f.exception?.reason, f.expiredException?.id, f.expiredException?.expires,
-    f.history?.firstSeen, f.history?.lastChanged, report.scan.id, matchedFilters(f).map((m) => `${m.checkId}: ${m.filter}`).join('\n'),
+    f.history?.firstSeen, f.history?.lastChanged, report.scan.id, matchedFilters(f).map((m) => `${m.checkId}: ${m.filter}`).join('\n'), f.connector,
   ];
   const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => row(f).map(csvField).join(','))];
   return `${lines.join('\r\n')}\r\n`;

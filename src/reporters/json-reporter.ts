@@ -9,7 +9,7 @@ import { findingReason, matchedFilters } from './finding-reason.js';
  * The finding field names are a contract: scripts depend on them. Present only when they apply: `originalStatus`
  * (the check's verdict when an exception changed or no longer changes it), `exception` {id, owner, reason, expires}
  * on an excepted finding, `expiredException` on a failure whose exception lapsed, `history` {firstSeen, lastSeen,
- * lastChanged, changes} from `ward findings`.
+ * lastChanged, changes} from `ward findings`, `connector` when a configured connector (`ward connectors`) read the asset.
  */
 const matchedOf = (f: Parameters<typeof matchedFilters>[0]) => {
   const matched = matchedFilters(f);
@@ -41,6 +41,7 @@ export const jsonReporter: Reporter = (report) => {
       ...(f.exception === undefined ? {} : { exception: f.exception }),
       ...(f.expiredException === undefined ? {} : { expiredException: f.expiredException }),
       ...(f.history === undefined ? {} : { history: f.history }),
+      ...(f.connector === undefined ? {} : { connector: f.connector }),
     })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -44,13 +44,6 @@ const unique = (values: readonly string[]) => [...new Set(values)];
 const present = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))) as Partial<T>;
 
-/**
- * Fields a finding or an asset may carry before the model has them: `connector` (issue 13: the configured connector
- * that collected the finding) and the asset's `tenantId`. Read only when present.
- */
-type FindingWithConnector = Finding & { readonly connector?: string | null };
-type AssetWithTenant = ReportAsset & { readonly tenantId?: string | null };
-
 function remediationOf(control: Control) {
   const steps = control.remediation.console.map((step, i) => `${i + 1}. ${step}`).join('\n');
   const desc = [steps, control.remediation.cli].filter((part) => part.trim() !== '').join('\n\n');
@@ -77,7 +70,7 @@ function complianceOf(f: Finding, control: Control | undefined) {
   };
 }
 
-function resourceOf(f: Finding, control: Control | undefined, asset: AssetWithTenant | undefined) {
+function resourceOf(f: Finding, control: Control | undefined, asset: ReportAsset | undefined) {
   const check = control?.checks.find((c) => c.id === f.checkId);
   const subscriptionId = subscriptionIdOf(f.assetId);
   const isSubscription = /^\/subscriptions\/[^/]+$/i.test(f.assetId);
@@ -92,7 +85,7 @@ function resourceOf(f: Finding, control: Control | undefined, asset: AssetWithTe
   });
 }
 
-function cloudOf(f: Finding, asset: AssetWithTenant | undefined) {
+function cloudOf(f: Finding, asset: ReportAsset | undefined) {
   const subscriptionId = subscriptionIdOf(f.assetId);
   const tenantId = asset?.tenantId;
   return present({
@@ -113,11 +106,10 @@ function cloudOf(f: Finding, asset: AssetWithTenant | undefined) {
  */
 export const ocsfReporter: Reporter = (report) => {
   const controls = new Map(report.controls.map((c) => [c.id, c]));
-  const assets = new Map((report.assets ?? []).map((a) => [a.id.toLowerCase(), a as AssetWithTenant]));
+  const assets = new Map((report.assets ?? []).map((a) => [a.id.toLowerCase(), a]));
   const scanTime = timeOf('time', report.scan.finishedAt ?? report.scan.startedAt);
   if (scanTime.time === undefined) throw new Error(`scan ${report.scan.id ?? '(unsaved)'} has no readable time: ${report.scan.finishedAt ?? report.scan.startedAt}`);
-  const events = report.findings.map((finding) => {
-    const f = finding as FindingWithConnector;
+  const events = report.findings.map((f) => {
     const control = controls.get(f.controlId);
     const asset = assets.get(f.assetId.toLowerCase());
     const label = f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId;

@@ -99,6 +99,7 @@ export const sarifReporter: Reporter = (report) => {
           ...(f.originalStatus ? { originalStatus: f.originalStatus } : {}),
           ...(f.exception ? { exception: f.exception } : {}),
           ...(f.expiredException ? { expiredException: f.expiredException } : {}),
+          ...(f.connector ? { connector: f.connector } : {}),
         },
       };
     });

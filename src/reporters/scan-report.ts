@@ -25,6 +25,8 @@ export interface ReportAsset {
   readonly id: string;
   readonly name: string | null;
   readonly tags: Readonly<Record<string, string>>;
+  /** The subscription's Microsoft Entra tenant, when known (OCSF's cloud.org). */
+  readonly tenantId?: string | null;
 }
 
 /** One complete scan in a report's trend (defined with the model: the store reads it too). */

@@ -243,7 +243,9 @@ export async function readSubscription(
 }
 
 /** Every stored subscription's id, name and tags (what reports show beside findings), without the contacts. */
-export async function listInventoryAssets(client: SqlClient): Promise<{ id: string; name: string | null; tags: Readonly<Record<string, string>> }[]> {
-  const { rows } = await client.query<{ id: string; name: string | null; tags: Record<string, string> | null }>('SELECT id, name, tags FROM connectors ORDER BY id');
-  return rows.map((row) => ({ id: row.id, name: row.name, tags: row.tags ?? {} }));
+export async function listInventoryAssets(client: SqlClient): Promise<{ id: string; name: string | null; tags: Readonly<Record<string, string>>; tenantId: string | null }[]> {
+  const { rows } = await client.query<{ id: string; name: string | null; tags: Record<string, string> | null; tenant_id: string | null }>(
+    'SELECT id, name, tags, tenant_id FROM connectors ORDER BY id',
+  );
+  return rows.map((row) => ({ id: row.id, name: row.name, tags: row.tags ?? {}, tenantId: row.tenant_id }));
 }

@@ -38,6 +38,8 @@ export interface OpenStoreOptions {
   readonly signal?: AbortSignal;
   /** The command that holds the embedded store for long (`ward serve`): others' "store is busy" messages name it. */
   readonly command?: string;
+  /** PostgreSQL: connections in the store's pool (default 4); a worker running many jobs at once needs more. */
+  readonly maxConnections?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface OpenStoreOptions {
  * marked interrupted here, whatever command opens the store next.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  const store = isPostgresUrl(options.location) ? await openPostgres(options.location) : await openPglite(options.location, options);
+  const store = isPostgresUrl(options.location) ? await openPostgres(options.location, options.maxConnections ?? 4) : await openPglite(options.location, options);
   try {
     await migrate(store);
     await markInterruptedScans(store);
@@ -114,9 +116,9 @@ export function pgliteStore(db: PgliteLike, location: string, close: () => Promi
   return { kind: 'pglite', location, ...client(db, false), close };
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, max: number): Promise<Store> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max });
   const location = redactUrl(url);
   try {
     const probe = await pool.connect();

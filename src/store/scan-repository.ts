@@ -23,6 +23,8 @@ export interface ScanRow {
   readonly scope: readonly string[] | null;
   /** The control ids a scan narrowed with --control evaluated; null when it evaluated every control it loaded. */
   readonly controls: readonly string[] | null;
+  /** The configured connectors a queued scan covers (`ward scan --queue`); null for a local scan. */
+  readonly connectors: readonly string[] | null;
   /**
    * A scan narrowed with --subscription / --management-group or --control (`scope` or `controls` is not null): its
    * summary counts only what it covered, so a trend must not read it as the state of the whole tenant.
@@ -40,6 +42,7 @@ interface ScanRecord {
   summary: ScanSummary | null;
   scope: string[] | null;
   controls: string[] | null;
+  connectors?: string[] | null;
 }
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
@@ -55,6 +58,7 @@ function toScanRow(row: ScanRecord): ScanRow {
     summary: row.summary,
     scope: row.scope ?? null,
     controls: row.controls ?? null,
+    connectors: row.connectors ?? null,
     narrowed: (row.scope ?? null) !== null || (row.controls ?? null) !== null,
   };
 }
@@ -173,12 +177,12 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans ORDER BY id');
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans ORDER BY id');
   return rows.map(toScanRow);
 }
 
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE id = $1', [scanId]);
+  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE id = $1', [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
@@ -219,14 +223,14 @@ function toFinding(r: FindingRow): Finding {
 /** Complete scans, oldest first. */
 export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE status = 'complete' ORDER BY id",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE status = 'complete' ORDER BY id",
   );
   return rows.map(toScanRow);
 }
 
 export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }

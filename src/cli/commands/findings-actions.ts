@@ -54,7 +54,7 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
       asOf: now.toISOString(),
       trend,
       exceptions,
-      assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
+      assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags, tenantId: c.tenantId })),
     };
   });
   emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);

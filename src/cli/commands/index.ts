@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './register-command.js';
 import { registerCollect } from './collect.js';
+import { registerConnectors } from './connectors.js';
 import { registerControls } from './controls.js';
 import { registerDiff } from './diff.js';
 import { registerExceptions } from './exceptions.js';
@@ -13,7 +14,9 @@ import { registerQuery } from './query.js';
 import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
 import { registerScans } from './scans.js';
+import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
+import { registerWorker } from './worker.js';
 
 /** Commands import it from register-command.ts (a leaf: importing it from here would make a cycle). */
 export type { RegisterCommand } from './register-command.js';
@@ -34,5 +37,8 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   remediate: registerRemediate,
   policy: registerPolicy,
   serve: registerServe,
+  connectors: registerConnectors,
+  schedule: registerSchedule,
   notify: registerNotify,
+  worker: registerWorker,
 };

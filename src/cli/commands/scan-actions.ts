@@ -12,24 +12,20 @@ import { refuseEmptyInventory, runScan } from '../../scan/run-scan.js';
 import { listExceptions } from '../../store/exception-repository.js';
 import { readTrend } from '../../store/report-history-repository.js';
 import { collectFromAzure, type AzureFlags } from '../azure-options.js';
-import type { CliContext } from '../cli-context.js';
+import { usageError, type CliContext } from '../cli-context.js';
 import { interruptible } from '../interruptible.js';
 import { keepUnsavedCapture } from '../keep-unsaved-capture.js';
 import { REPORT_FORMATS } from '../registry-names.js';
+import { recordNotifications, sendNotifications } from './scan-notifications.js';
+import type { QueuedScanFlags } from './queued-scan-actions.js';
 
-/** The options of `ward scan` (see scan.ts), the Azure flags included. */
-export interface ScanFlags extends AzureFlags {
-  readonly offline?: string | undefined;
-  readonly control?: string[] | undefined;
+/** The options of `ward scan` (see scan.ts), the Azure flags and those of a queued scan included. */
+export interface ScanFlags extends AzureFlags, QueuedScanFlags {
   readonly controls?: string | undefined;
-  readonly db?: string | undefined;
   readonly format?: string | undefined;
-  readonly output?: string | undefined;
   readonly failOn?: string | undefined;
-  readonly config?: string | undefined;
-  readonly param?: string[] | undefined;
   readonly allowEmpty?: boolean | undefined;
-  readonly all?: boolean | undefined;
+  readonly queue?: boolean | undefined;
 }
 
 /**
@@ -59,6 +55,8 @@ export async function runScanCommand(context: CliContext, options: ScanFlags): P
   const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
   const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
   const controls = selectControls(context, options.controls, options.control, options);
+  if (options.queue) return (await import('./queued-scan-actions.js')).runQueuedScan(context, options, controls, format, failOn);
+  if (options.connector !== undefined || options.wait === false) throw usageError('--connector and --no-wait go with --queue', 'ward scan --queue --connector NAME');
   const { inventory, source, capture } = await readInventory(context, options.offline, options);
   // before the store is opened: a scan that found nothing changes nothing
   refuseEmptyInventory(inventory, source, options.allowEmpty === true);
@@ -66,7 +64,7 @@ export async function runScanCommand(context: CliContext, options: ScanFlags): P
   const scoped = options.offline === undefined && (options.subscription !== undefined || options.managementGroup !== undefined);
   let stored = false;
   // Ctrl-C / SIGTERM from here on records the scan as interrupted (interruptible.ts)
-  const { result, trend, exceptions } = await interruptible(context.io, (signal) =>
+  const { result, deliveries, trend, exceptions } = await interruptible(context.io, (signal) =>
     withStore(
       context,
       options.db,
@@ -76,7 +74,8 @@ export async function runScanCommand(context: CliContext, options: ScanFlags): P
         const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
         const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope, ...controlScope });
         stored = true;
-        return { result, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+        const deliveries = await recordNotifications(context, store, result.scanId);
+        return { result, deliveries, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
       },
       { signal },
     ),
@@ -92,8 +91,10 @@ export async function runScanCommand(context: CliContext, options: ScanFlags): P
     asOf: result.startedAt.toISOString(),
     trend,
     exceptions,
-    assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags })),
+    assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags, tenantId: c.tenantId })),
   };
   emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
   context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
+  // after the report: a notification never holds the scan or its report back
+  if (deliveries.length > 0) await withStore(context, options.db, (store) => sendNotifications(context, store, deliveries));
 }

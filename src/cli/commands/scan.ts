@@ -20,7 +20,11 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--config <file>', 'control parameters from this file (default: ./ward.yaml when present)')
     .option('--param <control-id.name=value>', 'set a control parameter, e.g. azure-defender-security-contact-alert-severity.minimalSeverity=Medium (repeatable)', collectValues)
     .option('--allow-empty', 'record a scan that finds no subscriptions instead of refusing it (exit 2)')
-    .option('--all', 'table: list every subscription of each reason (default: the first 10 and a count of the rest)');
+    .option('--all', 'table: list every subscription of each reason (default: the first 10 and a count of the rest)')
+    .option('--queue', 'team mode: queue the scan for `ward worker`s on the PostgreSQL store, wait for it and report it as a local scan does')
+    .option('--connector <name>', 'with --queue: scan only this configured connector (repeatable; default: every one)', collectValues)
+    .option('--no-wait', 'with --queue: print the scan id and return at once')
+    .option('--batch-size <n>', 'with --queue: subscriptions per batch job', '50');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => (await import('./scan-actions.js')).runScanCommand(context, options));
 };

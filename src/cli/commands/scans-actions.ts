@@ -27,6 +27,7 @@ function scansJson(scans: readonly ScanRow[]): string {
     finishedAt: s.finishedAt?.toISOString() ?? null,
     error: s.error,
     summary: s.summary,
+    ...(s.connectors === null ? {} : { connectors: s.connectors }),
   }));
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -9,7 +9,7 @@ const actions = async () => (await import('./scans-actions.js')).scansActions;
 export const registerScans: RegisterCommand = (program, context: CliContext) => {
   program
     .command('scans')
-    .description('list the scans with their status (running, complete, failed, interrupted) and summary')
+    .description('list the scans with their status (queued, running, complete, failed, interrupted) and summary')
     .option('--db <location>', 'store: a directory (embedded PGlite) or a postgres:// URL (default: $WARD_DB or ./.ward/db)')
     .addOption(formatOption(['table', 'json']))
     .addOption(outputOption())

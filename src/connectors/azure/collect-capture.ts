@@ -36,6 +36,8 @@ export interface CollectOptions {
   /** Explicit subscription ids; or a management group whose descendant subscriptions are in scope. Default: all readable. */
   readonly subscriptionIds?: readonly string[];
   readonly managementGroupId?: string;
+  /** Subscriptions left out of any scope: neither read nor in the capture (a configured connector's --exclude-subscription). */
+  readonly excludeSubscriptionIds?: readonly string[];
   /** Contacts requests in flight at once (default 16). */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
@@ -103,7 +105,7 @@ function scopeError(error: { error: { code: string; message: string } }, url: st
  * GETs every page of a `{value, nextLink}` collection, handing each page to `onPage` as it arrives (so work on
  * the first items overlaps the wait for the next page). Throws a WardError if any page fails.
  */
-async function listAll(client: ArmClient, path: string, what: string, signal?: AbortSignal, onPage?: (items: readonly unknown[]) => void): Promise<unknown[]> {
+export async function listAll(client: ArmClient, path: string, what: string, signal?: AbortSignal, onPage?: (items: readonly unknown[]) => void): Promise<unknown[]> {
   const items: unknown[] = [];
   let next: string | undefined = path;
   const seen = new Set<string>();
@@ -128,7 +130,7 @@ async function listAll(client: ArmClient, path: string, what: string, signal?: A
   return items;
 }
 
-async function readSubscription(client: ArmClient, id: string, signal?: AbortSignal): Promise<{ item: JsonObject; error?: CapturedBody }> {
+export async function readSubscription(client: ArmClient, id: string, signal?: AbortSignal): Promise<{ item: JsonObject; error?: CapturedBody }> {
   const url = `/subscriptions/${encodeURIComponent(id)}?api-version=${API_VERSIONS.subscriptions}`;
   const stub = { id: `/subscriptions/${id}`, subscriptionId: id };
   try {
@@ -145,7 +147,7 @@ async function readSubscription(client: ArmClient, id: string, signal?: AbortSig
 }
 
 /** One subscription's security contacts, as Azure returned them, or the error that prevented reading them. */
-async function readContacts(client: ArmClient, subscriptionId: string, signal?: AbortSignal): Promise<CapturedBody> {
+export async function readContacts(client: ArmClient, subscriptionId: string, signal?: AbortSignal): Promise<CapturedBody> {
   const first = `/subscriptions/${subscriptionId}/providers/Microsoft.Security/securityContacts?api-version=${API_VERSIONS.securityContacts}`;
   const source = `${client.armEndpoint}${first}`;
   const what = `security contacts of subscription ${subscriptionId}`;
@@ -190,7 +192,7 @@ async function readContacts(client: ArmClient, subscriptionId: string, signal?: 
   }
 }
 
-function subscriptionIdOf(item: unknown): string | undefined {
+export function subscriptionIdOf(item: unknown): string | undefined {
   return isObject(item) && typeof item.subscriptionId === 'string' ? item.subscriptionId : undefined;
 }
 
@@ -201,11 +203,16 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   for (const id of options.subscriptionIds ?? []) {
     if (!GUID.test(id)) throw new WardError('USAGE', `not a subscription id: ${JSON.stringify(id)}`, { hint: 'subscription ids are GUIDs' });
   }
+  for (const id of options.excludeSubscriptionIds ?? []) {
+    if (!GUID.test(id)) throw new WardError('USAGE', `not a subscription id to exclude: ${JSON.stringify(id)}`, { hint: 'subscription ids are GUIDs' });
+  }
+  const excluded = new Set((options.excludeSubscriptionIds ?? []).map((id) => id.toLowerCase()));
+  const inScope = (item: unknown): boolean => !excluded.has(subscriptionIdOf(item)?.toLowerCase() ?? '');
   const concurrency = options.concurrency ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new WardError('USAGE', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
-  const { concurrency: _c, subscriptionIds: _s, managementGroupId: _m, onProgress: _p, signal: _g, ...connection } = options; // the rest is how to connect
+  const { concurrency: _c, subscriptionIds: _s, managementGroupId: _m, excludeSubscriptionIds: _x, onProgress: _p, signal: _g, ...connection } = options; // the rest is how to connect
   const { endpoints, client } = connectArm(connection);
   const signal = options.signal;
   const progress = options.onProgress ?? (() => undefined);
@@ -228,6 +235,7 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   const queued = new Set<string>();
   const enqueue = (items: readonly unknown[]): void => {
     for (const item of items) {
+      if (!inScope(item)) continue;
       listed += 1;
       const id = subscriptionIdOf(item);
       const state = isObject(item) && typeof item.state === 'string' ? item.state.toLowerCase() : '';
@@ -242,7 +250,7 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
 
   try {
     if (options.subscriptionIds?.length) {
-      const ids = [...new Set(options.subscriptionIds.map((id) => id.toLowerCase()))];
+      const ids = [...new Set(options.subscriptionIds.map((id) => id.toLowerCase()))].filter((id) => !excluded.has(id));
       const read = await mapWithConcurrency(ids, concurrency, (id) => readSubscription(client, id, signal));
       subscriptions = read.map((entry) => entry.item);
       read.forEach((entry, index) => {
@@ -261,6 +269,7 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
           .filter((item) => isObject(item) && String(item.type).toLowerCase() === 'microsoft.management/managementgroups/subscriptions')
           .map((item) => String((item as JsonObject).name).toLowerCase()),
       );
+      for (const id of excluded) inGroup.delete(id);
       subscriptions = all.filter((item) => inGroup.has(subscriptionIdOf(item)?.toLowerCase() ?? ''));
       const listedInGroup = new Set(subscriptions.map((item) => subscriptionIdOf(item)?.toLowerCase()));
       const missing = [...inGroup].filter((id) => !listedInGroup.has(id));
@@ -274,7 +283,7 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
       enqueue(subscriptions);
     } else {
       progress({ phase: 'subscriptions', done: 0, total: 1 });
-      subscriptions = await listAll(client, listPath, 'listing subscriptions', signal, enqueue);
+      subscriptions = (await listAll(client, listPath, 'listing subscriptions', signal, enqueue)).filter(inScope);
       progress({ phase: 'subscriptions', done: 1, total: 1 });
     }
   } catch (error) {
