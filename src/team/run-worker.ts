@@ -110,8 +110,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       connectionString: options.url,
       schema: JOB_SCHEMA,
       concurrency: options.concurrency,
-      // graphile-worker's own connections only fetch, complete and fail jobs; the jobs' work uses the store's pool
-      maxPoolSize: 4,
+      // a pool opens connections as they are needed: this is a bound, not what is held
+      maxPoolSize: options.concurrency,
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 1000,
       taskList: tasks as TaskList,

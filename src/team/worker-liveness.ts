@@ -30,14 +30,24 @@ export interface WorkerProcess {
 
 /** Registers this process and takes its liveness lock on `session`, a connection kept for the process's life. */
 export async function registerWorkerProcess(session: pg.Client, concurrency: number, now: Date): Promise<WorkerProcess> {
-  const { rows } = await session.query<{ id: number }>('INSERT INTO worker_processes (host, pid, concurrency, started_at) VALUES ($1, $2, $3, $4) RETURNING id', [
-    hostname(),
-    process.pid,
-    concurrency,
-    now,
-  ]);
-  const id = Number(rows[0]!.id);
-  await session.query('SELECT pg_advisory_lock($1, $2)', [WORKER_LOCK_NAMESPACE, id]);
+  // the row and its lock appear together: the row is invisible to reapers until the commit, and the session lock
+  // taken inside the transaction outlives it, so no reaper ever sees this process's row unlocked
+  await session.query('BEGIN');
+  let id: number;
+  try {
+    const { rows } = await session.query<{ id: number }>('INSERT INTO worker_processes (host, pid, concurrency, started_at) VALUES ($1, $2, $3, $4) RETURNING id', [
+      hostname(),
+      process.pid,
+      concurrency,
+      now,
+    ]);
+    id = Number(rows[0]!.id);
+    await session.query('SELECT pg_advisory_lock($1, $2)', [WORKER_LOCK_NAMESPACE, id]);
+    await session.query('COMMIT');
+  } catch (error) {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
   // one query at a time on the session: claims made together wait for each other
   let queue: Promise<unknown> = Promise.resolve();
   return {

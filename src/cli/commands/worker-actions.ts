@@ -55,9 +55,9 @@ function connector(context: CliContext): (config: ConnectorConfig) => ArmClient 
 }
 
 /**
- * The store connections a worker keeps: a job holds one only while it stores a batch (it spends most of its time
- * waiting on ARM), so half the concurrency is plenty. With graphile-worker's 4 and the liveness session, 4 workers at
- * concurrency 25 use 4 · 19 = 76 connections, under PostgreSQL's default max_connections of 100.
+ * The store connections a worker may open: a job holds one only while it stores a batch (it spends most of its time
+ * waiting on ARM), so half the concurrency is plenty. Pools open connections as they are needed; at most a worker
+ * uses this, graphile-worker's (up to the concurrency, for fetching and completing jobs) and the liveness session.
  */
 function workerConnections(concurrency: number): number {
   return Math.ceil(concurrency / 2) + 1;
