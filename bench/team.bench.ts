@@ -583,7 +583,7 @@ async function measureFour(): Promise<void> {
       `One emulator of ${M4.subscriptions.toLocaleString('en')} subscriptions (${M4.latencyMs} ms, page size ${M4.pageSize}), batches of ${M4.batchSize}. ` +
         `Reference: an undisturbed queued scan, ${M4.workers} workers at concurrency ${M4.referenceConcurrency}, in its own database (${s(reference.enqueueToReportMs)}). ` +
         `Soak: ${M4.workers} workers at concurrency ${M4.concurrency}; every 2-4 s one, chosen at random, is SIGKILLed and a new one started, until the scan completes ` +
-        `or for at most ${s(M4.killWindowMs)} (then the scan is left to finish: a killed worker's jobs wait about a minute before they are released, see below).`,
+        `or for at most ${s(M4.killWindowMs)} (then the scan is left to finish).`,
     );
     print();
     table(
