@@ -5,8 +5,8 @@
  */
 import { diffFindings, type DriftEntry, type FindingsDiff } from '../core/engine/diff-findings.js';
 import type { Finding } from '../core/model.js';
-import { connectorsOfAssets, errorFindingsOfScan } from '../store/notification-repository.js';
-import { judgedFindingsAt, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import { connectorsOfAssets } from '../store/notification-repository.js';
+import { findingsOfScan, judgedFindingsAt, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 import { diffBetween } from '../scan/scan-diff.js';
 
@@ -32,7 +32,7 @@ const keyOf = (e: Pick<Finding, 'controlId' | 'assetId'>): string => `${e.contro
 export async function scanChanges(client: SqlClient, scan: ScanRow): Promise<ScanChanges> {
   const previous = (await listCompleteScans(client)).filter((s) => s.id < scan.id).at(-1) ?? null;
   const diff: FindingsDiff = previous === null ? diffFindings([], await judgedFindingsAt(client, scan.id), null) : (await diffBetween(client, previous, scan)).diff;
-  const errorFindings = await errorFindingsOfScan(client, scan.id);
+  const errorFindings = await findingsOfScan(client, scan.id, { status: 'error' });
   const moved = new Map([...diff.new, ...diff.changed].map((e) => [keyOf(e), e]));
   const errorEntries: DriftEntry[] = errorFindings.map(
     (f) =>

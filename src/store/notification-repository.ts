@@ -4,7 +4,7 @@
  * the service's token: never print it, see notify/redact-url.ts); a webhook's signing secret is never stored, only
  * the name of the environment variable that holds it.
  */
-import type { Finding, FindingStatus, Severity } from '../core/model.js';
+import type { Severity } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
 
 export type NotificationKind = 'webhook' | 'slack' | 'teams';
@@ -234,36 +234,6 @@ export async function listDeliveries(client: SqlClient, query: DeliveryQuery = {
 }
 
 // What a notification reads of a scan beyond its drift.
-
-interface ErrorFindingRow {
-  control_id: string;
-  check_id: string;
-  asset_id: string;
-  asset_name: string | null;
-  status: FindingStatus;
-  reason: string;
-  severity: Severity;
-  connector_name: string | null;
-}
-
-/** The findings of one scan in error (ward could not read or evaluate), with their connector. */
-export async function errorFindingsOfScan(client: SqlClient, scanId: number): Promise<Finding[]> {
-  const { rows } = await client.query<ErrorFindingRow>(
-    `SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, connector_name FROM findings
-     WHERE scan_id = $1 AND status = 'error' ORDER BY control_id, check_id, asset_id`,
-    [scanId],
-  );
-  return rows.map((r) => ({
-    controlId: r.control_id,
-    checkId: r.check_id,
-    assetId: r.asset_id,
-    assetName: r.asset_name,
-    status: r.status,
-    reason: r.reason,
-    severity: r.severity,
-    ...(r.connector_name ? { connector: r.connector_name } : {}),
-  }));
-}
 
 /** For each asset id given, the configured connector that judged it last in a scan up to `scanId` (absent: none). */
 export async function connectorsOfAssets(client: SqlClient, scanId: number, assetIds: readonly string[]): Promise<Map<string, string>> {

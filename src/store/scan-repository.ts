@@ -186,10 +186,12 @@ export async function getScan(client: SqlClient, scanId: number): Promise<ScanRo
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
-export async function findingsOfScan(client: SqlClient, scanId: number): Promise<Finding[]> {
+/** A scan's findings, or only those of one status (a notification's errors, without reading every finding). */
+export async function findingsOfScan(client: SqlClient, scanId: number, options: { readonly status?: FindingStatus } = {}): Promise<Finding[]> {
   const { rows } = await client.query<FindingRow>(
-    'SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id',
-    [scanId],
+    `SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name FROM findings
+     WHERE scan_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY control_id, check_id, asset_id`,
+    [scanId, options.status ?? null],
   );
   return rows.map(toFinding);
 }
