@@ -5,6 +5,7 @@
 import { WardError } from '../core/errors.js';
 import type { ConnectorConfig } from '../core/team/connector-config.js';
 import type { SqlClient } from './sql-client.js';
+import { toIso as iso } from './row-timestamps.js';
 
 interface ConnectorConfigRow {
   name: string;
@@ -25,7 +26,6 @@ interface ConnectorConfigRow {
 const COLUMNS =
   'name, provider, tenant_id, credential, cloud, arm_endpoint, authority_host, management_group, subscriptions, exclude_subscriptions, max_concurrency, created_at, created_by';
 
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
 function toConfig(row: ConnectorConfigRow): ConnectorConfig {
   return {

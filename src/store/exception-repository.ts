@@ -5,6 +5,7 @@
 import { exceptionIsActive } from '../core/engine/apply-exceptions.js';
 import type { ExceptionRecord } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
+import { toIso as iso } from './row-timestamps.js';
 
 export type ExceptionAction = 'add' | 'update' | 'remove' | 'expire';
 
@@ -37,7 +38,6 @@ interface ExceptionRow {
   created_by: string;
 }
 
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
 function toRecord(row: ExceptionRow): ExceptionRecord {
   return {

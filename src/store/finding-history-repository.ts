@@ -5,6 +5,7 @@
  */
 import type { FindingStatus } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
+import { toIso as iso } from './row-timestamps.js';
 
 /** `absent`: a scan that covered the asset did not find it (deleted, moved out of the tenant or the management group). */
 export type TimelineStatus = FindingStatus | 'absent';
@@ -106,7 +107,6 @@ export function buildFindingTimelines(scans: readonly ScanPoint[], verdicts: rea
   return timelines;
 }
 
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
 /** Every finding's timeline over the complete scans up to `upToScanId` (all of them by default). */
 export async function readFindingTimelines(client: SqlClient, upToScanId?: number): Promise<Map<string, FindingTimeline>> {

@@ -6,6 +6,7 @@
  */
 import type { Severity } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
+import { toDate } from './row-timestamps.js';
 
 export type NotificationKind = 'webhook' | 'slack' | 'teams';
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['webhook', 'slack', 'teams'];
@@ -73,7 +74,6 @@ interface DeliveryRow {
   delivered_at: Date | string | null;
 }
 
-const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 function toChannel(row: ChannelRow): NotificationChannel {
   return {

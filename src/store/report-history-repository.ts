@@ -1,5 +1,6 @@
 import type { FindingStatus, TrendPoint } from '../core/model.js';
 import type { SqlClient } from './sql-client.js';
+import { toIso } from './row-timestamps.js';
 
 /**
  * The last `limit` complete scans (up to `upToScanId`), oldest first, with their status counts: a report's trend.
@@ -12,7 +13,7 @@ export async function readTrend(client: SqlClient, options: { limit?: number; up
   );
   return rows.reverse().map((r) => ({
     scanId: Number(r.id),
-    finishedAt: (r.finished_at instanceof Date ? r.finished_at : new Date(r.finished_at)).toISOString(),
+    finishedAt: toIso(r.finished_at),
     counts: { pass: 0, fail: 0, error: 0, excepted: 0, skipped: 0, ...(r.summary?.byStatus ?? {}) },
     narrowed: r.narrowed === true,
   }));

@@ -1,6 +1,7 @@
 import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { SqlClient, Store } from './sql-client.js';
+import { toDate } from './row-timestamps.js';
 
 export type ScanStatus = 'queued' | 'running' | 'complete' | 'failed' | 'interrupted';
 
@@ -45,7 +46,6 @@ interface ScanRecord {
   connectors?: string[] | null;
 }
 
-const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 function toScanRow(row: ScanRecord): ScanRow {
   return {

@@ -4,6 +4,7 @@
  */
 import { WardError } from '../core/errors.js';
 import type { SqlClient } from './sql-client.js';
+import { toIso as iso } from './row-timestamps.js';
 
 export interface ScheduleRecord {
   /** `s1`, `s2`… or the name given with --name. */
@@ -41,7 +42,6 @@ interface ScheduleRow {
 export const SCHEDULE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const COLUMNS = 'id, cron, connectors, created_at, created_by, last_run_at, last_scan_id';
-const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
 function toRecord(row: ScheduleRow): ScheduleRecord {
   return {

@@ -13,7 +13,7 @@ import { startEmulator } from '../emulator/start-emulator.js';
 import { findingsOfScan, getScan } from '../store/scan-repository.js';
 import { createSeededRandom } from '../emulator/seeded-random.js';
 import { enqueueScan, queuedScanProgress } from './queued-scan.js';
-import { NOW, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore } from './test-support/team-fixture.js';
+import { NOW, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore, waitForScan } from './test-support/team-fixture.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const RUN_CLI = join(REPO, 'src/cli/test-support/run-cli.ts');
@@ -32,7 +32,7 @@ test('SIGKILLed workers, one by one and all at once: the scan completes with the
   // the reference: an undisturbed scan on an in-process worker
   const calm = startWorker(team, env, [emulator.caPem]);
   const reference = await enqueueScan(team.store, { batchSize: 4, now: NOW });
-  await until(async () => (await getScan(team.store, reference.scanId))?.status !== 'queued', 120_000);
+  await waitForScan(team.store, reference.scanId, 120_000);
   await calm.stop();
   const expected = (await findingsOfScan(team.store, reference.scanId)).map(keyOf).sort();
   assert.equal((await getScan(team.store, reference.scanId))?.status, 'complete');

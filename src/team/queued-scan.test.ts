@@ -13,10 +13,9 @@ import { startEmulator } from '../emulator/start-emulator.js';
 import { runScan } from '../scan/run-scan.js';
 import { readInventory } from '../store/inventory-repository.js';
 import { findingsOfScan, getScan, listScans } from '../store/scan-repository.js';
-import type { Store } from '../store/sql-client.js';
 import { openMemoryStore } from '../store/test-support/test-store.js';
 import { enqueueScan, queuedScanProgress } from './queued-scan.js';
-import { NOW, SHIPPED_CONTROLS, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore } from './test-support/team-fixture.js';
+import { NOW, SHIPPED_CONTROLS, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore, waitForScan } from './test-support/team-fixture.js';
 
 const SAMPLE = fileURLToPath(new URL('../../samples/contoso-tenant', import.meta.url));
 
@@ -32,16 +31,6 @@ async function localFindings(): Promise<Finding[]> {
     return [...(await runScan({ store, controls: SHIPPED_CONTROLS, inventory, source: 'offline', now: NOW })).findings];
   } finally {
     await store.close();
-  }
-}
-
-async function waitForScan(store: Store, scanId: number, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const scan = await getScan(store, scanId);
-    if (scan && scan.status !== 'queued') return;
-    if (Date.now() > until) assert.fail(`scan ${scanId} still queued after ${timeoutMs} ms: ${JSON.stringify(await queuedScanProgress(store, scanId))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -24,6 +24,7 @@ import { listScopeSubscriptions } from '../connectors/azure/list-scope-subscript
 import { getConnectorConfig } from '../store/connector-config-repository.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
+import { toDate } from '../store/row-timestamps.js';
 import { completeScan, failScan, insertFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from '../scan/evaluate-controls.js';
@@ -67,7 +68,7 @@ async function queuedScan(client: SqlClient, scanId: number, lock = false): Prom
   return row && row.status === 'queued' ? row : undefined;
 }
 
-const startedAtOf = (scan: QueuedScanRow): Date => (scan.started_at instanceof Date ? scan.started_at : new Date(scan.started_at));
+const startedAtOf = (scan: QueuedScanRow): Date => toDate(scan.started_at);
 
 /** Read errors a whole connector or batch gets when it could not be read: every control is `error` for them. */
 const CONNECTOR_FAILED = 'ConnectorFailed';
@@ -119,6 +120,16 @@ async function settleConnector(
   await finishWhenComplete(tx, scanId);
 }
 
+/** Every connector of the scan planned (or failed) and every batch stored (or judged failed). */
+async function allStored(tx: SqlClient, scanId: number): Promise<boolean> {
+  const { rows } = await tx.query<{ open: number }>(
+    `SELECT (SELECT count(*) FROM scan_connectors WHERE scan_id = $1 AND status = 'pending')
+          + (SELECT count(*) FROM scan_batches WHERE scan_id = $1 AND status = 'pending') AS open`,
+    [scanId],
+  );
+  return Number(rows[0]?.open ?? 1) === 0;
+}
+
 /**
  * Adds the finishing job when every connector is planned and every batch stored. The scan row is locked first, so
  * that of two batches committing at once the second sees the first and exactly one of them adds the job. The lock
@@ -128,12 +139,7 @@ async function settleConnector(
 async function finishWhenComplete(tx: SqlClient, scanId: number): Promise<void> {
   const scan = await queuedScan(tx, scanId, true);
   if (!scan) return;
-  const { rows } = await tx.query<{ open: number }>(
-    `SELECT (SELECT count(*) FROM scan_connectors WHERE scan_id = $1 AND status = 'pending')
-          + (SELECT count(*) FROM scan_batches WHERE scan_id = $1 AND status = 'pending') AS open`,
-    [scanId],
-  );
-  if (Number(rows[0]?.open ?? 1) === 0) await addJob(tx, TASKS.finishScan, { scanId }, { jobKey: `ward:scan:${scanId}:finish`, maxAttempts: 25 });
+  if (await allStored(tx, scanId)) await addJob(tx, TASKS.finishScan, { scanId }, { jobKey: `ward:scan:${scanId}:finish`, maxAttempts: 25 });
 }
 
 /** Splits `items` into batches of `size`. */
@@ -230,13 +236,9 @@ export async function planScanJob(runtime: ScanJobRuntime, payload: { scanId: nu
       payload.connector,
     ]);
     if (rows[0]?.status !== 'pending' || !(await queuedScan(tx, payload.scanId))) return;
-    const { rows: counts } = await tx.query<{ batches: number; subscriptions: number }>(
-      'SELECT count(*)::integer AS batches, coalesce(sum(jsonb_array_length(subscriptions)), 0)::integer AS subscriptions FROM scan_batches WHERE scan_id = $1 AND connector_name = $2',
-      [payload.scanId, payload.connector],
-    );
-    const so = counts[0] ?? { batches: 0, subscriptions: 0 };
-    if (failure === undefined && Number(so.subscriptions) > 0) {
-      await settleConnector(tx, payload.scanId, payload.connector, { status: 'planned', batches: Number(so.batches), subscriptions: Number(so.subscriptions), error: null });
+    const so = await batchCounts(tx, payload.scanId, payload.connector);
+    if (failure === undefined && so.subscriptions > 0) {
+      await settleConnector(tx, payload.scanId, payload.connector, { status: 'planned', ...so, error: null });
       return;
     }
     const reason =
@@ -251,12 +253,17 @@ export async function planScanJob(runtime: ScanJobRuntime, payload: { scanId: nu
     await tx.query("UPDATE scan_connectors SET status = 'failed', error = $3 WHERE scan_id = $1 AND connector_name = $2", [payload.scanId, payload.connector, reason]);
     let index = batched.next;
     for (const items of chunk(known, size)) await addBatch(tx, payload.scanId, { name: payload.connector, maxConcurrency: config?.maxConcurrency ?? 1 }, index++, items);
-    const total = await tx.query<{ batches: number; subscriptions: number }>(
-      'SELECT count(*)::integer AS batches, coalesce(sum(jsonb_array_length(subscriptions)), 0)::integer AS subscriptions FROM scan_batches WHERE scan_id = $1 AND connector_name = $2',
-      [payload.scanId, payload.connector],
-    );
-    await settleConnector(tx, payload.scanId, payload.connector, { status: 'failed', batches: Number(total.rows[0]?.batches ?? 0), subscriptions: Number(total.rows[0]?.subscriptions ?? 0), error: reason });
+    await settleConnector(tx, payload.scanId, payload.connector, { status: 'failed', ...(await batchCounts(tx, payload.scanId, payload.connector)), error: reason });
   });
+}
+
+/** How many batches a connector's plan has committed, and the subscriptions in them. */
+async function batchCounts(client: SqlClient, scanId: number, connector: string): Promise<{ batches: number; subscriptions: number }> {
+  const { rows } = await client.query<{ batches: number; subscriptions: number }>(
+    'SELECT count(*)::integer AS batches, coalesce(sum(jsonb_array_length(subscriptions)), 0)::integer AS subscriptions FROM scan_batches WHERE scan_id = $1 AND connector_name = $2',
+    [scanId, connector],
+  );
+  return { batches: Number(rows[0]?.batches ?? 0), subscriptions: Number(rows[0]?.subscriptions ?? 0) };
 }
 
 /** The subscriptions a connector collected in earlier scans, as subscription items. */
@@ -422,12 +429,7 @@ export async function finishScanJob(runtime: ScanJobRuntime, payload: { scanId: 
   await runtime.store.transaction(async (tx) => {
     const scan = await queuedScan(tx, payload.scanId, true);
     if (!scan) return; // finished already
-    const { rows: open } = await tx.query<{ open: number }>(
-      `SELECT (SELECT count(*) FROM scan_connectors WHERE scan_id = $1 AND status = 'pending')
-            + (SELECT count(*) FROM scan_batches WHERE scan_id = $1 AND status = 'pending') AS open`,
-      [payload.scanId],
-    );
-    if (Number(open[0]?.open ?? 1) !== 0) return; // not yet: the last batch adds this job again
+    if (!(await allStored(tx, payload.scanId))) return; // not yet: the last batch adds this job again
     const summary = await summariseStored(tx, payload.scanId);
     if (summary.total === 0) {
       await failScan(tx, payload.scanId, runtime.now(), 'the queued scan judged nothing: its connectors found no subscriptions and no controls ran');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../emulator/start-emulator.js';
 import { getScan } from '../../store/scan-repository.js';
-import { NOW, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore } from '../../team/test-support/team-fixture.js';
+import { NOW, addConnectors, connectorEnv, emulatorConnector, startWorker, teamStore, waitForScan } from '../../team/test-support/team-fixture.js';
 import { freshStoreDir, runWard } from './test-support/fake-cli-io.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../samples/contoso-tenant', import.meta.url));
@@ -44,7 +44,7 @@ test('ward scan --queue reports what a local scan of the same tenant reports, wi
   assert.equal(noWait.code, 0, noWait.stderr);
   const scanId = Number(noWait.stdout.trim());
   assert.ok(Number.isInteger(scanId) && scanId > 1, noWait.stdout);
-  for (let i = 0; i < 300 && (await getScan(team.store, scanId))?.status === 'queued'; i += 1) await new Promise((r) => setTimeout(r, 100));
+  await waitForScan(team.store, scanId, 30_000);
   assert.equal((await getScan(team.store, scanId))?.status, 'complete');
 });
 

@@ -18,7 +18,8 @@ import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/sql-client.js';
 import { postgresTestDatabaseUrl } from '../../store/test-support/test-store.js';
 import { applyParameterOverrides } from '../../core/control/control-parameters.js';
-import type { QueueOptions } from '../queued-scan.js';
+import { queuedScanProgress, type QueueOptions } from '../queued-scan.js';
+import { getScan } from '../../store/scan-repository.js';
 import { runWorker, type RunWorkerOptions } from '../run-worker.js';
 import { installJobQueue } from '../team-jobs.js';
 
@@ -101,4 +102,15 @@ export function startWorker(
       await done;
     },
   };
+}
+
+/** Waits until a queued scan is no longer queued (complete or failed); fails the test with its progress after `timeoutMs`. */
+export async function waitForScan(store: Store, scanId: number, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const scan = await getScan(store, scanId);
+    if (scan && scan.status !== 'queued') return;
+    if (Date.now() > until) assert.fail(`scan ${scanId} still queued after ${timeoutMs} ms: ${JSON.stringify(await queuedScanProgress(store, scanId))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
