@@ -13,6 +13,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly now: () => Date;
+  /** Runs `callback` synchronously as the process exits; without it (tests) callers do their exit work at once. */
+  readonly onExit?: (callback: () => void) => void;
 }
 
 export interface CliContext {
@@ -44,6 +46,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
+    onExit: (callback) => void process.once('exit', callback),
   };
 }
 

@@ -18,18 +18,19 @@ export function storeLocation(context: CliContext, flag: string | undefined): st
   return isPostgresUrl(location) ? location : resolve(context.io.cwd, location);
 }
 
+export interface CliStoreOptions {
+  readonly signal?: AbortSignal;
+  readonly command?: string;
+  readonly maxConnections?: number;
+}
+
 /**
- * Opens the store for `work` and closes it after. A busy embedded store is waited for (`--lock-timeout`), saying on
- * stderr who holds it; `signal` (Ctrl-C) stops the wait.
+ * Opens the store `--db` (or WARD_DB, or ./.ward/db) names. A busy embedded store is waited for (`--lock-timeout`),
+ * saying on stderr who holds it; `signal` (Ctrl-C) stops the wait. The caller closes it.
  */
-export async function withStore<T>(
-  context: CliContext,
-  flag: string | undefined,
-  work: (store: Store) => Promise<T>,
-  options: { readonly signal?: AbortSignal; readonly command?: string; readonly maxConnections?: number } = {},
-): Promise<T> {
+export function openCliStore(context: CliContext, flag: string | undefined, options: CliStoreOptions = {}): Promise<Store> {
   const location = storeLocation(context, flag);
-  const store = await openStore({
+  return openStore({
     ...(options.command === undefined ? {} : { command: options.command }),
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     location,
@@ -38,8 +39,13 @@ export async function withStore<T>(
       void context.io.stderr.write(
         `ward: the store ${location} is in use by ${describeStoreLockHolder(holder)}; waiting up to ${timeoutMs / 1000} s (--lock-timeout)\n`,
       ),
-    signal: options.signal,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+}
+
+/** Opens the store for `work` and closes it after (see openCliStore). */
+export async function withStore<T>(context: CliContext, flag: string | undefined, work: (store: Store) => Promise<T>, options: CliStoreOptions = {}): Promise<T> {
+  const store = await openCliStore(context, flag, options);
   try {
     return await work(store);
   } finally {

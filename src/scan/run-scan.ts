@@ -1,6 +1,7 @@
 import { applyExceptions } from '../core/engine/apply-exceptions.js';
 import { WardError } from '../core/errors.js';
 import type { Control, Finding, Inventory } from '../core/model.js';
+import type { OnScanPhase } from '../core/scan-phases.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { beginScan, completeScan, failScan, holdRunningScan, insertFindings, interruptScan, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
@@ -33,6 +34,8 @@ export interface RunScanOptions {
    * as interrupted at once, and runScan rejects with the signal's reason.
    */
   readonly signal?: AbortSignal;
+  /** Told when the inventory is written, the checks are evaluated and the scan is stored (`--timings`). */
+  readonly onPhase?: OnScanPhase;
 }
 
 /**
@@ -80,15 +83,18 @@ function stoppable(tx: SqlClient, signal: AbortSignal | undefined): SqlClient {
  */
 export async function runScan(options: RunScanOptions): Promise<ScanResult> {
   const { store, controls, inventory, source, now } = options;
+  const onPhase = options.onPhase ?? (() => undefined);
   refuseEmptyInventory(inventory, source, options.allowEmpty);
   const startedAt = now();
   const scanId = await beginScan(store, source, startedAt, options.scope ?? null, options.controlScope ?? null);
   try {
-    return await store.transaction(async (transaction) => {
+    const result = await store.transaction(async (transaction) => {
       await holdRunningScan(transaction, scanId);
       const tx = stoppable(transaction, options.signal);
       await replaceInventory(tx, inventory, { collectedAt: startedAt, scanId, scope: options.scope ?? 'all' });
+      onPhase('inventory-written');
       const evaluated = await evaluateControls(tx, controls, inventory);
+      onPhase('evaluated');
       // exceptions apply as of the scan's start; lapsed ones are logged once, in the same transaction
       const findings = applyExceptions(evaluated, await listExceptions(tx), startedAt);
       await recordExpiredExceptions(tx, startedAt, { actor: 'ward', source: `scan:${scanId}` });
@@ -98,6 +104,8 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       await completeScan(tx, scanId, finishedAt, summary);
       return { scanId, startedAt, finishedAt, findings, summary };
     });
+    onPhase('stored');
+    return result;
   } catch (error) {
     if (options.signal?.aborted) {
       const reason = options.signal.reason as unknown;

@@ -1,11 +1,13 @@
 /** What `ward scan` does; scan.ts registers the command and loads this module when it runs. */
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import type { AzureCloudName } from '../../connectors/azure/azure-clouds.js';
 import type { Capture } from '../../core/inventory/capture.js';
-import type { Inventory } from '../../core/model.js';
+import type { Control, Finding, Inventory } from '../../core/model.js';
+import type { OnScanPhase } from '../../core/scan-phases.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
-import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
+import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, openCliStore, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { refuseEmptyInventory, runScan } from '../../scan/run-scan.js';
@@ -16,6 +18,7 @@ import { usageError, type CliContext } from '../cli-context.js';
 import { interruptible } from '../interruptible.js';
 import { keepUnsavedCapture } from '../keep-unsaved-capture.js';
 import { REPORT_FORMATS } from '../registry-names.js';
+import { scanTimingsRecorder } from '../scan-timings.js';
 import { recordNotifications, sendNotifications } from './scan-notifications.js';
 import type { QueuedScanFlags } from './queued-scan-actions.js';
 
@@ -26,6 +29,7 @@ export interface ScanFlags extends AzureFlags, QueuedScanFlags {
   readonly failOn?: string | undefined;
   readonly allowEmpty?: boolean | undefined;
   readonly queue?: boolean | undefined;
+  readonly timings?: string | boolean | undefined;
 }
 
 /**
@@ -37,64 +41,156 @@ async function readInventory(
   context: CliContext,
   offline: string | undefined,
   flags: AzureFlags,
+  how: { readonly signal: AbortSignal; readonly onPhase: OnScanPhase },
 ): Promise<{ inventory: Inventory; source: string; capture?: Capture }> {
-  const { normaliseCapture } = await import('../../core/inventory/normalise-capture.js');
   if (offline !== undefined) {
-    const { readCaptureDir } = await import('../../connectors/azure/read-capture-dir.js');
+    const [{ normaliseCapture }, { readCaptureDir }] = await Promise.all([
+      import('../../core/inventory/normalise-capture.js'),
+      import('../../connectors/azure/read-capture-dir.js'),
+    ]);
     const directory = resolve(context.io.cwd, offline);
-    return { inventory: normaliseCapture(readCaptureDir(directory, context.io.cwd)), source: `offline:${directory}` };
+    const capture = readCaptureDir(directory, context.io.cwd);
+    how.onPhase('collected');
+    return { inventory: normaliseCapture(capture), source: `offline:${directory}` };
   }
   const { resolveAzureEndpoints } = await import('../../connectors/azure/azure-clouds.js');
   const endpoints = resolveAzureEndpoints({ env: context.io.env, ...(flags.cloud ? { cloud: flags.cloud as AzureCloudName } : {}) });
-  const capture = await collectFromAzure(context, flags);
+  const capture = await collectFromAzure(context, flags, { signal: how.signal, onPhase: how.onPhase });
+  const { normaliseCapture } = await import('../../core/inventory/normalise-capture.js');
   return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}`, capture };
 }
 
-/** `ward scan`: collect (or read a capture), evaluate every control, store the scan atomically and report it. */
+/** Settles `promise` without an unhandled rejection; the outcome is read later. */
+function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+/**
+ * `ward scan`: collect (or read a capture), evaluate every control, store the scan atomically and report it.
+ *
+ * What costs time overlaps: the collection starts first, and while its requests wait on the network the store opens
+ * (PGlite's start is seconds of a cold process otherwise paid after the last answer) and the controls load. A scan
+ * that cannot be stored (the store is busy past --lock-timeout, unreachable) still keeps its collection on disk.
+ */
 export async function runScanCommand(context: CliContext, options: ScanFlags): Promise<void> {
+  const timings = scanTimingsRecorder(context.io, options.timings);
+  const mark: OnScanPhase = timings?.mark ?? (() => undefined);
+  mark('cli-ready');
   const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
   const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
-  const controls = selectControls(context, options.controls, options.control, options);
-  if (options.queue) return (await import('./queued-scan-actions.js')).runQueuedScan(context, options, controls, format, failOn);
+  if (options.queue) {
+    const controls = selectControls(context, options.controls, options.control, options);
+    return (await import('./queued-scan-actions.js')).runQueuedScan(context, options, controls, format, failOn);
+  }
   if (options.connector !== undefined || options.wait === false) throw usageError('--connector and --no-wait go with --queue', 'ward scan --queue --connector NAME');
-  const { inventory, source, capture } = await readInventory(context, options.offline, options);
-  // before the store is opened: a scan that found nothing changes nothing
-  refuseEmptyInventory(inventory, source, options.allowEmpty === true);
   // a scan narrowed to some subscriptions replaces only their inventory, and drift leaves the others alone
   const scoped = options.offline === undefined && (options.subscription !== undefined || options.managementGroup !== undefined);
-  let stored = false;
-  // Ctrl-C / SIGTERM from here on records the scan as interrupted (interruptible.ts)
-  const { result, deliveries, trend, exceptions } = await interruptible(context.io, (signal) =>
-    withStore(
-      context,
-      options.db,
-      async (store) => {
-        const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
-        // a scan narrowed with --control judges only those controls: the others' findings are not resolved by it
-        const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
-        const result = await runScan({ store, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal, ...scope, ...controlScope });
-        stored = true;
-        const deliveries = await recordNotifications(context, store, result.scanId);
-        return { result, deliveries, trend: await readTrend(store, { upToScanId: result.scanId }), exceptions: await listExceptions(store) };
+  let counts = { subscriptions: 0, findings: 0 };
+  try {
+    // Ctrl-C / SIGTERM from here on stops the collection, or records the scan as interrupted (interruptible.ts)
+    const { report, findings, deliveries } = await interruptible(context.io, (signal) => collectAndStore(context, options, { signal, mark, scoped }));
+    counts = { subscriptions: report.assets?.length ?? 0, findings: findings.length };
+    emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
+    mark('reported');
+    context.exitCode = exitCodeFor(findings.map((f) => f.status), failOn);
+    // after the report: a notification never holds the scan or its report back
+    if (deliveries.length > 0) await withStore(context, options.db, (store) => sendNotifications(context, store, deliveries));
+  } finally {
+    timings?.finish(counts);
+  }
+}
+
+async function collectAndStore(
+  context: CliContext,
+  options: ScanFlags,
+  how: { readonly signal: AbortSignal; readonly mark: OnScanPhase; readonly scoped: boolean },
+): Promise<{ report: ScanReport; findings: readonly Finding[]; deliveries: Awaited<ReturnType<typeof recordNotifications>> }> {
+  const { mark, scoped } = how;
+  // the collection stops when the controls cannot be loaded, and on Ctrl-C
+  const stop = new AbortController();
+  const signal = AbortSignal.any([how.signal, stop.signal]);
+  setMaxListeners(0, signal); // every request in flight listens to it: --concurrency of them
+  let requested: () => void = () => undefined;
+  const firstRequest = new Promise<void>((resolve) => (requested = resolve));
+  const reading = settled(
+    readInventory(context, options.offline, options, {
+      signal,
+      onPhase: (phase) => {
+        mark(phase);
+        if (phase === 'first-request') requested();
       },
-      { signal },
-    ),
-  ).catch(async (error: unknown) => {
+    }),
+  );
+  // the store opens while the collection runs (its wait for a busy store's lock included)
+  const storeStop = new AbortController();
+  const opening = settled(openCliStore(context, options.db, { signal: AbortSignal.any([how.signal, storeStop.signal]) }).then((store) => (mark('store-open'), store)));
+  let closed = false;
+  const closeStore = async (): Promise<void> => {
+    storeStop.abort(); // a wait for a busy store's lock ends here: nothing will be stored
+    const store = await opening;
+    if (closed || !store.ok) return;
+    closed = true;
+    await store.value.close();
+  };
+  let controls: Control[];
+  try {
+    // loading the controls is CPU work: done once the first request is on its way, it overlaps the wait for the answer
+    await Promise.race([firstRequest, reading]);
+    controls = selectControls(context, options.controls, options.control, options);
+    mark('controls-loaded');
+  } catch (error) {
+    stop.abort(error);
+    await reading;
+    await closeStore();
+    throw error;
+  }
+  const read = await reading;
+  if (!read.ok) {
+    await closeStore();
+    // Ctrl-C during the collection: the process exits as interrupted, nothing was stored
+    throw how.signal.aborted ? how.signal.reason : read.error;
+  }
+  const { inventory, source, capture } = read.value;
+  try {
+    // a scan that found nothing changes nothing
+    refuseEmptyInventory(inventory, source, options.allowEmpty === true);
+  } catch (error) {
+    await closeStore();
+    throw error;
+  }
+  let stored = false;
+  try {
+    const store = await opening;
+    if (!store.ok) throw store.error;
+    try {
+      const scope = scoped ? { scope: inventory.connectors.map((c) => c.id) } : {};
+      // a scan narrowed with --control judges only those controls: the others' findings are not resolved by it
+      const controlScope = options.control ? { controlScope: controls.map((c) => c.id) } : {};
+      const result = await runScan({ store: store.value, controls, inventory, source, now: context.io.now, allowEmpty: options.allowEmpty === true, signal: how.signal, onPhase: mark, ...scope, ...controlScope });
+      stored = true;
+      const deliveries = await recordNotifications(context, store.value, result.scanId);
+      const trend = await readTrend(store.value, { upToScanId: result.scanId });
+      const exceptions = await listExceptions(store.value);
+      const report: ScanReport = {
+        tool: { name: 'ward', version: WARD_VERSION },
+        scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
+        controls,
+        findings: result.findings,
+        asOf: result.startedAt.toISOString(),
+        trend,
+        exceptions,
+        assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags, tenantId: c.tenantId })),
+      };
+      return { report, findings: result.findings, deliveries };
+    } finally {
+      await closeStore();
+    }
+  } catch (error) {
+    await closeStore().catch(() => undefined);
     // a live collection is never thrown away: a scan that could not be stored keeps it on disk
     throw stored || capture === undefined ? error : await keepUnsavedCapture(context, capture, error, scoped);
-  });
-  const report: ScanReport = {
-    tool: { name: 'ward', version: WARD_VERSION },
-    scan: { id: result.scanId, source, startedAt: result.startedAt.toISOString(), finishedAt: result.finishedAt.toISOString() },
-    controls,
-    findings: result.findings,
-    asOf: result.startedAt.toISOString(),
-    trend,
-    exceptions,
-    assets: inventory.connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags, tenantId: c.tenantId })),
-  };
-  emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
-  context.exitCode = exitCodeFor(result.findings.map((f) => f.status), failOn);
-  // after the report: a notification never holds the scan or its report back
-  if (deliveries.length > 0) await withStore(context, options.db, (store) => sendNotifications(context, store, deliveries));
+  }
 }

@@ -24,7 +24,8 @@ export const registerScan: RegisterCommand = (program, context: CliContext) => {
     .option('--queue', 'team mode: queue the scan for `ward worker`s on the PostgreSQL store, wait for it and report it as a local scan does')
     .option('--connector <name>', 'with --queue: scan only this configured connector (repeatable; default: every one)', collectValues)
     .option('--no-wait', 'with --queue: print the scan id and return at once')
-    .option('--batch-size <n>', 'with --queue: subscriptions per batch job', '50');
+    .option('--batch-size <n>', 'with --queue: subscriptions per batch job', '50')
+    .option('--timings [file]', 'record when each phase of the scan happened (ms since the process started) and the peak RSS: a table on stderr, or JSON in FILE');
   addAzureOptions(command as unknown as Command);
   command.action(async (options) => (await import('./scan-actions.js')).runScanCommand(context, options));
 };

@@ -12,6 +12,7 @@ import { connectArm } from './connect-arm.js';
 import { API_VERSIONS, type Capture, type CapturedBody } from '../../core/inventory/capture.js';
 import { createWorkPool, mapWithConcurrency } from '../../core/work-pool.js';
 import { isObject } from '../../core/is-object.js';
+import type { OnScanPhase } from '../../core/scan-phases.js';
 
 export interface CollectProgress {
   readonly phase: 'subscriptions' | 'contacts';
@@ -46,6 +47,8 @@ export interface CollectOptions {
   readonly maxRetryDelayMs?: number;
   readonly maxRetryAfterMs?: number;
   readonly onProgress?: (progress: CollectProgress) => void;
+  /** Told when the first ARM request is sent, when the scope is listed and when the last answer arrived (`--timings`). */
+  readonly onPhase?: OnScanPhase;
   readonly signal?: AbortSignal;
 }
 
@@ -212,8 +215,17 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new WardError('USAGE', `--concurrency must be a whole number of at least 1, got ${concurrency}`);
   }
-  const { concurrency: _c, subscriptionIds: _s, managementGroupId: _m, excludeSubscriptionIds: _x, onProgress: _p, signal: _g, ...connection } = options; // the rest is how to connect
-  const { endpoints, client } = connectArm(connection);
+  const { concurrency: _c, subscriptionIds: _s, managementGroupId: _m, excludeSubscriptionIds: _x, onProgress: _p, onPhase: _h, signal: _g, ...connection } = options; // the rest is how to connect
+  const onPhase = options.onPhase ?? (() => undefined);
+  const connected = connectArm(connection);
+  const { endpoints } = connected;
+  const client: ArmClient = {
+    ...connected.client,
+    get: (pathOrUrl, getSignal) => {
+      onPhase('first-request');
+      return connected.client.get(pathOrUrl, getSignal);
+    },
+  };
   const signal = options.signal;
   const progress = options.onProgress ?? (() => undefined);
   const securityContacts = new Map<string, CapturedBody>();
@@ -291,8 +303,10 @@ export async function collectCapture(options: CollectOptions = {}): Promise<Capt
     await contacts.cancel();
     throw error;
   }
+  onPhase('listed');
   progress({ phase: 'contacts', done: settled, total: listed });
   await contacts.drain();
+  onPhase('collected');
   if (signal?.aborted) throw new WardError('AZURE_ERROR', 'the collection was cancelled');
   return { subscriptions: { body: { value: subscriptions }, source: subscriptionsSource }, securityContacts };
 }
