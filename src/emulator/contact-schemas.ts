@@ -2,7 +2,8 @@
  * The request-body schemas of Microsoft.Security/securityContacts PUT (and 2017 PATCH) per api-version, as JSON
  * Schema for ajv: types, enums and required fields from the ARM specs. Unknown properties are accepted, as ARM does.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { SecurityContactApiVersion } from '../core/inventory/capture.js';
 
 const onOff = { type: 'string', enum: ['On', 'Off'] } as const;
@@ -77,12 +78,16 @@ const SCHEMAS: Readonly<Record<SecurityContactApiVersion, object>> = {
 
 const PATCH_2017 = envelope(PROPERTIES_2017);
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Loaded and built on the first request body to validate: loading ajv and making an instance (which compiles its
+// meta-schema) is a good part of the emulator's start, and of `ward demo`'s, which never writes a contact.
+let ajv: Ajv | undefined;
+const loadAjv = (): typeof import('ajv') => createRequire(import.meta.url)('ajv') as typeof import('ajv');
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(key: string, schema: object): ValidateFunction {
   let validate = validators.get(key);
   if (!validate) {
+    ajv ??= new (loadAjv().Ajv)({ allErrors: true, strict: false });
     validate = ajv.compile(schema);
     validators.set(key, validate);
   }
