@@ -1,4 +1,8 @@
-import validator from 'validator';
+// only the one validator ward uses: the package's index loads all of them (tens of ms of every cold process).
+// A CommonJS module: its default import is module.exports, which carries the function as `default`.
+import isEmailModule from 'validator/lib/isEmail.js';
+
+const isEmail = isEmailModule.default;
 
 /**
  * Security-contact address strings hold one or more addresses. The API documents `;` as the separator,
@@ -14,7 +18,7 @@ export function splitEmailAddresses(value: string | null | undefined): string[] 
 
 /** A syntactically valid single mailbox (validator's isEmail, no display names). */
 export function isEmailAddress(value: string): boolean {
-  return validator.isEmail(value, { allow_display_name: false, require_tld: true, allow_ip_domain: false });
+  return isEmail(value, { allow_display_name: false, require_tld: true, allow_ip_domain: false });
 }
 
 /** Addresses deduplicated case-insensitively, first spelling kept, order kept. */

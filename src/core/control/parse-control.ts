@@ -1,11 +1,11 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { WardError, type ErrorLocation } from '../errors.js';
 import type { Check, CheckVariable, Control, ParameterValue } from '../model.js';
 import { checkParameterUse, declaredParameters } from './control-parameters.js';
 import { resolveCheckReasons, type DeclaredReason } from './check-reasons.js';
-import { CONTROL_SCHEMA } from './control-schema.js';
 import { parseExpectation } from './parse-expectation.js';
+import { validateControlSchema as validateSchema } from './validate-control-schema.js';
 
 /** Validates a stored check against the inventory schema; returns what the query selects. */
 export type CheckQueryValidator = (
@@ -22,9 +22,6 @@ export interface ControlFiles {
   /** Check file name → its text; a name missing here is a file that does not exist. */
   readonly checkFiles: ReadonlyMap<string, string>;
 }
-
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const validateSchema = ajv.compile(CONTROL_SCHEMA);
 
 function fieldOf(instancePath: string): string[] {
   return instancePath.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -1,8 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { WardError } from '../errors.js';
-import { EXCEPTIONS_FILE_FIELDS, EXCEPTIONS_FILE_SCHEMA } from './exceptions-file-schema.js';
+import { EXCEPTIONS_FILE_FIELDS } from './exceptions-file-schema.js';
 import type { DeclaredException, ExceptionProblem } from './validate-exception.js';
+import { validateExceptionsFile as validateFile } from './validate-exceptions-file.js';
 
 export type ExceptionsFileField = ExceptionProblem['field'] | 'id';
 
@@ -14,9 +15,6 @@ export interface ExceptionsFileEntry extends DeclaredException {
   readonly line: number;
   readonly lines: Partial<Record<ExceptionsFileField, number>>;
 }
-
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const validateFile = ajv.compile(EXCEPTIONS_FILE_SCHEMA);
 
 const FILE_HINT = 'ward exceptions export writes one to start from';
 

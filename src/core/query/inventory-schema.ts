@@ -215,8 +215,12 @@ export function buildSchemaFromSdl(sdl: string, model: StorageModel = deriveStor
   return buildASTSchema(document);
 }
 
-const INVENTORY_STORAGE_MODEL = deriveStorageModel(INVENTORY_SDL);
-const INVENTORY_SCHEMA = buildSchemaFromSdl(INVENTORY_SDL, INVENTORY_STORAGE_MODEL);
+/**
+ * The model and the schema of schema/inventory.graphql, built on first use and then kept: both never change, and
+ * building the schema costs a cold process tens of milliseconds that commands which never query should not pay.
+ */
+let inventoryModel: StorageModel | undefined;
+let inventorySchema: GraphQLSchema | undefined;
 
 /** The text of schema/inventory.graphql. */
 export function inventorySdl(): string {
@@ -225,12 +229,14 @@ export function inventorySdl(): string {
 
 /** The storage model of schema/inventory.graphql. */
 export function inventoryStorageModel(): StorageModel {
-  return INVENTORY_STORAGE_MODEL;
+  inventoryModel ??= deriveStorageModel(INVENTORY_SDL);
+  return inventoryModel;
 }
 
 /** The executable inventory schema. */
 export function buildInventorySchema(): GraphQLSchema {
-  return INVENTORY_SCHEMA;
+  inventorySchema ??= buildSchemaFromSdl(INVENTORY_SDL, inventoryStorageModel());
+  return inventorySchema;
 }
 
 /** The type model of a GraphQL type name, or a WardError naming it. */
