@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WardError } from '../core/errors.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
 import type { Control } from '../core/model.js';
@@ -16,6 +16,12 @@ import { lockTimeoutMs } from './lock-timeout-option.js';
 export function storeLocation(context: CliContext, flag: string | undefined): string {
   const location = flag ?? context.io.env.WARD_DB ?? DEFAULT_STORE_DIR;
   return isPostgresUrl(location) ? location : resolve(context.io.cwd, location);
+}
+
+/** Whether the store `--db` names is there already: a PostgreSQL server is, an embedded store once it has data. */
+export function storeExists(context: CliContext, flag: string | undefined): boolean {
+  const location = storeLocation(context, flag);
+  return isPostgresUrl(location) || existsSync(join(location, 'pgdata'));
 }
 
 export interface CliStoreOptions {

@@ -7,7 +7,8 @@ import type { Control, Finding, Inventory } from '../../core/model.js';
 import type { OnScanPhase } from '../../core/scan-phases.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
-import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, openCliStore, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
+import type { Store } from '../../store/sql-client.js';
+import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, openCliStore, parseFormat, reportOptionsFor, selectControls, storeExists, withStore, type FailOn } from '../command-options.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { refuseEmptyInventory, runScan } from '../../scan/run-scan.js';
@@ -60,8 +61,10 @@ async function readInventory(
   return { inventory: normaliseCapture(capture, { invalidBodies: 'error' }), source: `live:${endpoints.armEndpoint}`, capture };
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 /** Settles `promise` without an unhandled rejection; the outcome is read later. */
-function settled<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
   return promise.then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
@@ -124,12 +127,16 @@ async function collectAndStore(
       },
     }),
   );
-  // the store opens while the collection runs (its wait for a busy store's lock included)
+  // An existing store opens while the collection runs (its wait for a busy store's lock included). A new one is
+  // created only once there is a scan to store: a refused scan (bad parameters, an empty tenant) leaves no store.
   const storeStop = new AbortController();
-  const opening = settled(openCliStore(context, options.db, { signal: AbortSignal.any([how.signal, storeStop.signal]) }).then((store) => (mark('store-open'), store)));
+  const startOpening = (): Promise<Settled<Store>> =>
+    settled(openCliStore(context, options.db, { signal: AbortSignal.any([how.signal, storeStop.signal]) }).then((store) => (mark('store-open'), store)));
+  let opening = storeExists(context, options.db) ? startOpening() : undefined;
   let closed = false;
   const closeStore = async (): Promise<void> => {
     storeStop.abort(); // a wait for a busy store's lock ends here: nothing will be stored
+    if (opening === undefined) return;
     const store = await opening;
     if (closed || !store.ok) return;
     closed = true;
@@ -163,6 +170,7 @@ async function collectAndStore(
   }
   let stored = false;
   try {
+    opening ??= startOpening();
     const store = await opening;
     if (!store.ok) throw store.error;
     try {
