@@ -135,6 +135,7 @@ function timedClient(client: SqlClient, spent: Spent): SqlClient {
       }
     },
     exec: (sql) => client.exec(sql),
+    copyRows: (table, columns, rows) => client.copyRows(table, columns, rows),
     transaction: (work) => client.transaction((tx) => work(timedClient(tx, spent))),
   };
 }

@@ -23,6 +23,7 @@ function failingMidTransaction(store: Store): Store {
       return client.query(sql, params);
     },
     exec: (sql) => client.exec(sql),
+    copyRows: (table, columns, rows) => (table === 'findings' ? Promise.reject(new Error('injected failure mid-transaction')) : client.copyRows(table, columns, rows)),
     transaction: (work) => client.transaction((tx) => work(wrap(tx))),
   });
   return { ...store, ...wrap(store), transaction: (work) => store.transaction((tx) => work(wrap(tx))) };
@@ -110,6 +111,10 @@ function abortingMidTransaction(store: Store, controller: AbortController): Stor
       return client.query(sql, params);
     },
     exec: (sql) => client.exec(sql),
+    copyRows: (table, columns, rows) => {
+      if (table === 'findings') controller.abort(new Error('interrupted by SIGINT'));
+      return client.copyRows(table, columns, rows);
+    },
     transaction: (work) => client.transaction((tx) => work(wrap(tx))),
   });
   return { ...store, transaction: (work) => store.transaction((tx) => work(wrap(tx))) };

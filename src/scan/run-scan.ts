@@ -71,6 +71,10 @@ function stoppable(tx: SqlClient, signal: AbortSignal | undefined): SqlClient {
       signal.throwIfAborted();
       return tx.exec(sql);
     },
+    copyRows: async (table, columns, rows) => {
+      signal.throwIfAborted();
+      return tx.copyRows(table, columns, rows);
+    },
     transaction: (work) => tx.transaction((inner) => work(stoppable(inner, signal))),
   };
 }

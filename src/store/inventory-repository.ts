@@ -2,11 +2,12 @@
  * Writes and reads the inventory tables (`connectors`, `security_contacts`).
  *
  * `replaceInventory` swaps the connectors in scope, with their contacts, for a new collection in one
- * transaction: either all of it lands or nothing stored changes. Rows go in set-based, a few thousand per
- * statement through `json_to_recordset` (one JSON text parameter, read once; no jsonb of the whole chunk is built).
+ * transaction: either all of it lands or nothing stored changes. Rows go in with COPY (`SqlClient.copyRows`),
+ * streamed in bounded chunks: no statement per row, and no text of the whole inventory in memory.
  */
 import { WardError } from '../core/errors.js';
 import type { ConnectorRecord, Inventory, SecurityContactRecord } from '../core/model.js';
+import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient } from './sql-client.js';
 
 export interface ReplaceInventoryOptions {
@@ -21,71 +22,99 @@ export interface ReplaceInventoryResult {
   readonly securityContacts: number;
 }
 
-/** Rows per INSERT statement: enough to amortise round trips; small enough that the JSON text and PGlite's copy of it stay small (bench:scan peak RSS). */
-const CHUNK_SIZE = 1000;
+/** The columns written for a connector, in the order connectorValues gives them. */
+const CONNECTOR_COPY: readonly CopyColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'provider', type: 'text' },
+  { name: 'subscription_id', type: 'text' },
+  { name: 'tenant_id', type: 'text' },
+  { name: 'state', type: 'text' },
+  { name: 'tags', type: 'jsonb' },
+  { name: 'read_error_code', type: 'text' },
+  { name: 'read_error_message', type: 'text' },
+  { name: 'collected_at', type: 'timestamptz' },
+  { name: 'collected_by_scan', type: 'integer' },
+  { name: 'connector_name', type: 'text' },
+];
 
-const CONNECTOR_INSERT = `
-  INSERT INTO connectors (id, name, type, provider, subscription_id, tenant_id, state, tags,
-                          read_error_code, read_error_message, collected_at, collected_by_scan, connector_name)
-  SELECT r.id, r.name, 'Connector', r.provider, r.subscription_id, r.tenant_id, r.state, coalesce(r.tags, '{}'::jsonb),
-         r.read_error_code, r.read_error_message, $2::timestamptz, $3::integer, r.connector_name
-  FROM json_to_recordset($1::text::json) AS r(
-    id text, name text, provider text, subscription_id text, tenant_id text, state text, tags jsonb,
-    read_error_code text, read_error_message text, connector_name text)`;
+/** The columns written for a security contact, in the order contactValues gives them. */
+const CONTACT_COPY: readonly CopyColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'connector_id', type: 'text' },
+  { name: 'name', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'provider', type: 'text' },
+  { name: 'email', type: 'text' },
+  { name: 'emails', type: 'text[]' },
+  { name: 'invalid_emails', type: 'text[]' },
+  { name: 'phone', type: 'text' },
+  { name: 'is_enabled', type: 'boolean' },
+  { name: 'alert_notifications', type: 'text' },
+  { name: 'alert_minimal_severity', type: 'text' },
+  { name: 'alerts_to_admins', type: 'text' },
+  { name: 'notifications_by_role', type: 'jsonb' },
+  { name: 'notifications_sources', type: 'jsonb' },
+  { name: 'api_version', type: 'text' },
+  { name: 'raw', type: 'jsonb' },
+  { name: 'enabled', type: 'boolean' },
+  { name: 'notified_roles', type: 'text[]' },
+  { name: 'alert_severities', type: 'text[]' },
+  { name: 'attack_path_risk_levels', type: 'text[]' },
+];
 
-const CONTACT_INSERT = `
-  INSERT INTO security_contacts (id, connector_id, name, type, provider, email, emails, invalid_emails, phone, is_enabled,
-                                 alert_notifications, alert_minimal_severity, alerts_to_admins,
-                                 notifications_by_role, notifications_sources, api_version, raw,
-                                 enabled, notified_roles, alert_severities, attack_path_risk_levels)
-  SELECT r.id, r.connector_id, r.name, 'SecurityContact', 'azure', r.email, coalesce(r.emails, '{}'), coalesce(r.invalid_emails, '{}'), r.phone, r.is_enabled,
-         r.alert_notifications, r.alert_minimal_severity, r.alerts_to_admins,
-         r.notifications_by_role, r.notifications_sources, r.api_version, r.raw::jsonb,
-         coalesce(r.enabled, true), coalesce(r.notified_roles, '{}'), coalesce(r.alert_severities, '{}'), coalesce(r.attack_path_risk_levels, '{}')
-  FROM json_to_recordset($1::text::json) AS r(
-    id text, connector_id text, name text, email text, emails text[], invalid_emails text[], phone text, is_enabled boolean,
-    alert_notifications text, alert_minimal_severity text, alerts_to_admins text,
-    notifications_by_role jsonb, notifications_sources jsonb, api_version text, raw text,
-    enabled boolean, notified_roles text[], alert_severities text[], attack_path_risk_levels text[])`;
+/** A nullable JSON column: SQL NULL for a missing or null value (as json_to_recordset stored it before). */
+const jsonOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
-function connectorRow(connector: ConnectorRecord): Record<string, unknown> {
-  return {
-    id: connector.id,
-    name: connector.name ?? null,
-    provider: connector.provider ?? 'azure',
-    subscription_id: connector.subscriptionId,
-    tenant_id: connector.tenantId ?? null,
-    state: connector.state ?? null,
-    tags: connector.tags ?? {},
-    read_error_code: connector.readError?.code ?? null,
-    read_error_message: connector.readError?.message ?? null,
-    connector_name: connector.connectorName ?? null,
-  };
+function connectorValues(connector: ConnectorRecord, collectedAt: string, scanId: number | null): unknown[] {
+  return [
+    connector.id,
+    connector.name ?? null,
+    'Connector',
+    connector.provider ?? 'azure',
+    connector.subscriptionId,
+    connector.tenantId ?? null,
+    connector.state ?? null,
+    JSON.stringify(connector.tags ?? {}),
+    connector.readError?.code ?? null,
+    connector.readError?.message ?? null,
+    collectedAt,
+    scanId,
+    connector.connectorName ?? null,
+  ];
 }
 
-function contactRow(contact: SecurityContactRecord): Record<string, unknown> {
-  return {
-    id: contact.id,
-    connector_id: contact.connectorId,
-    name: contact.name ?? null,
-    email: contact.email ?? null,
-    emails: contact.emails ?? [],
-    invalid_emails: contact.invalidEmails ?? [],
-    phone: contact.phone ?? null,
-    is_enabled: contact.isEnabled ?? null,
-    alert_notifications: contact.alertNotifications ?? null,
-    alert_minimal_severity: contact.alertMinimalSeverity ?? null,
-    alerts_to_admins: contact.alertsToAdmins ?? null,
-    notifications_by_role: contact.notificationsByRole ?? null,
-    notifications_sources: contact.notificationsSources ?? null,
-    api_version: contact.apiVersion,
-    enabled: contact.enabled,
-    notified_roles: contact.notifiedRoles,
-    alert_severities: contact.alertSeverities,
-    attack_path_risk_levels: contact.attackPathRiskLevels,
-    // Stored as JSON text so that a JSON null body stays a JSON value (the column is NOT NULL).
-    raw: JSON.stringify(contact.raw ?? null),
-  };
+function contactValues(contact: SecurityContactRecord): unknown[] {
+  return [
+    contact.id,
+    contact.connectorId,
+    contact.name ?? null,
+    'SecurityContact',
+    'azure',
+    contact.email ?? null,
+    contact.emails ?? [],
+    contact.invalidEmails ?? [],
+    contact.phone ?? null,
+    contact.isEnabled ?? null,
+    contact.alertNotifications ?? null,
+    contact.alertMinimalSeverity ?? null,
+    contact.alertsToAdmins ?? null,
+    jsonOrNull(contact.notificationsByRole),
+    jsonOrNull(contact.notificationsSources),
+    contact.apiVersion,
+    // the column is NOT NULL: a JSON null body is stored as the JSON value null
+    JSON.stringify(contact.raw ?? null),
+    contact.enabled ?? true,
+    contact.notifiedRoles ?? [],
+    contact.alertSeverities ?? [],
+    contact.attackPathRiskLevels ?? [],
+  ];
+}
+
+/** Maps items to rows one at a time, as COPY reads them. */
+function* rowsOf<T>(items: readonly T[], toValues: (item: T) => unknown[]): Generator<unknown[]> {
+  for (const item of items) yield toValues(item);
 }
 
 function invalid(message: string, field: string): WardError {
@@ -116,13 +145,6 @@ function checkInventory(inventory: Inventory, scope: ReplaceInventoryOptions['sc
   });
 }
 
-async function insertChunks<T>(tx: SqlClient, items: readonly T[], sql: string, toRow: (item: T) => Record<string, unknown>, extra: readonly unknown[]): Promise<void> {
-  for (let start = 0; start < items.length; start += CHUNK_SIZE) {
-    const rows = items.slice(start, start + CHUNK_SIZE).map(toRow);
-    await tx.query(sql, [JSON.stringify(rows), ...extra]);
-  }
-}
-
 /**
  * Replaces the connectors in `scope` (their contacts cascade) with those of `inventory`, in one transaction.
  * With a list scope, connectors of the list that the inventory no longer holds are removed.
@@ -139,8 +161,8 @@ export async function replaceInventory(client: SqlClient, inventory: Inventory, 
       await tx.query('DELETE FROM security_contacts WHERE connector_id = ANY($1::text[])', [ids]);
       await tx.query('DELETE FROM connectors WHERE id = ANY($1::text[])', [ids]);
     }
-    await insertChunks(tx, inventory.connectors, CONNECTOR_INSERT, connectorRow, [collectedAt, options.scanId]);
-    await insertChunks(tx, inventory.securityContacts, CONTACT_INSERT, contactRow, []);
+    await tx.copyRows('connectors', CONNECTOR_COPY, rowsOf(inventory.connectors, (connector) => connectorValues(connector, collectedAt, options.scanId)));
+    await tx.copyRows('security_contacts', CONTACT_COPY, rowsOf(inventory.securityContacts, contactValues));
   });
   return { connectors: inventory.connectors.length, securityContacts: inventory.securityContacts.length };
 }

@@ -1,13 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { WardError } from '../core/errors.js';
-import { acquireStoreLock, type StoreLockHolder } from './store-lock.js';
+import type { StoreLockHolder } from './store-lock.js';
+import { openPglite as openPgliteStore } from './open-pglite.js';
 import { migrate } from './migrate.js';
 import { markInterruptedScans } from './scan-repository.js';
 import type { QueryResult, SqlClient, Store } from './sql-client.js';
-
-/** Shared buffers of the embedded PostgreSQL. */
-export const EMBEDDED_SHARED_BUFFERS = '16MB';
+import type { CopyColumn } from '../core/sql-client.js';
+import { copyChunks, copyStatement, POSTGRES_COPY_CHUNK_CHARS } from './copy-rows.js';
 
 /** Where the embedded store lives when neither `--db` nor `WARD_DB` says otherwise. */
 export const DEFAULT_STORE_DIR = '.ward/db';
@@ -58,49 +58,20 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
-async function openPglite(directory: string, options: Omit<OpenStoreOptions, 'location'>): Promise<Store> {
-  const storeDir = resolve(directory);
-  try {
-    mkdirSync(storeDir, { recursive: true });
-  } catch (error) {
-    throw new WardError('STORE_ERROR', `cannot create the store directory ${storeDir}: ${(error as Error).message}`, {
-      hint: 'choose a writable directory with --db or WARD_DB',
-    });
-  }
-  const lock = await acquireStoreLock(join(storeDir, 'ward.lock'), storeDir, {
-    timeoutMs: options.lockTimeoutMs,
-    onWait: options.onLockWait,
-    signal: options.signal,
-    ...(options.command === undefined ? {} : { command: options.command }),
-  });
-  try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    // PGlite's PostgreSQL starts with 128 MB of shared buffers, most of a scan's memory; ward's working set is
-    // far smaller (bench:scan), so the embedded store keeps 16 MB. Written to the data directory's postgresql.conf.
-    const db = new PGlite(join(storeDir, 'pgdata'), { postgresqlconf: [`shared_buffers = ${EMBEDDED_SHARED_BUFFERS}`] });
-    await db.waitReady;
-    return pgliteStore(db, storeDir, async () => {
-      await db.close();
-      lock.release();
-    });
-  } catch (error) {
-    lock.release();
-    throw new WardError('STORE_ERROR', `cannot open the store ${storeDir}: ${(error as Error).message}`, {
-      hint: 'the directory may not be a ward store; point --db at an empty or existing ward store',
-      cause: error,
-    });
-  }
+/** The embedded store (open-pglite.ts), wrapped by pgliteStore below. */
+function openPglite(directory: string, options: Omit<OpenStoreOptions, 'location'>): Promise<Store> {
+  return openPgliteStore(directory, options, pgliteStore);
 }
 
-type PgliteLike = {
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+type PgliteTarget = {
+  query<Row>(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: Row[] }>;
   exec(sql: string): Promise<unknown>;
-  transaction<T>(work: (tx: { query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>; exec(sql: string): Promise<unknown> }) => Promise<T>): Promise<T>;
 };
+type PgliteLike = PgliteTarget & { transaction<T>(work: (tx: PgliteTarget) => Promise<T>): Promise<T> };
 
 /** Wraps a PGlite instance (on disk or in memory) as a Store. */
 export function pgliteStore(db: PgliteLike, location: string, close: () => Promise<void>): Store {
-  const client = (target: Pick<PgliteLike, 'query' | 'exec'>, inTransaction: boolean): SqlClient => ({
+  const client = (target: PgliteTarget, inTransaction: boolean): SqlClient => ({
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
       const result = await target.query<Row>(sql, [...params]);
       return { rows: result.rows };
@@ -111,6 +82,16 @@ export function pgliteStore(db: PgliteLike, location: string, close: () => Promi
     async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       if (inTransaction) return work(client(target, true));
       return db.transaction((tx) => work(client(tx, true)));
+    },
+    async copyRows(table: string, columns: readonly CopyColumn[], rows: Iterable<readonly unknown[]>): Promise<void> {
+      // one COPY per chunk, each read from PGlite's /dev/blob device: neither side holds the whole load as one text
+      const copy = { table, columns };
+      const sql = copyStatement(copy, "'/dev/blob'");
+      const load = async (tx: PgliteTarget): Promise<void> => {
+        for (const chunk of copyChunks(copy, rows)) await tx.query(sql, [], { blob: new Blob([chunk]) });
+      };
+      if (inTransaction) await load(target);
+      else await db.transaction(load);
     },
   });
   return { kind: 'pglite', location, ...client(db, false), close };
@@ -129,6 +110,12 @@ async function openPostgres(url: string, max: number): Promise<Store> {
       hint: 'check the server is running and the URL, user and database are right',
     });
   }
+  // one COPY … FROM STDIN for the whole load, fed chunk by chunk as the connection drains (pipeline's backpressure)
+  const copyOn = async (connection: import('pg').PoolClient, table: string, columns: readonly CopyColumn[], rows: Iterable<readonly unknown[]>): Promise<void> => {
+    const { default: copyStreams } = await import('pg-copy-streams');
+    const copy = { table, columns };
+    await pipeline(Readable.from(copyChunks(copy, rows, POSTGRES_COPY_CHUNK_CHARS)), connection.query(copyStreams.from(copyStatement(copy, 'STDIN'))));
+  };
   const clientOf = (target: { query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }> }, inTransaction: boolean): SqlClient => ({
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
       const result = await target.query(sql, [...params]);
@@ -136,6 +123,21 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     },
     async exec(sql: string): Promise<void> {
       await target.query(sql, []);
+    },
+    async copyRows(table: string, columns: readonly CopyColumn[], rows: Iterable<readonly unknown[]>): Promise<void> {
+      if (inTransaction) return copyOn(target as import('pg').PoolClient, table, columns, rows);
+      // one statement: atomic on its own, on a connection of its own (COPY holds it until the load ends)
+      const connection = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await copyOn(connection, table, columns, rows);
+      } catch (error) {
+        failure = error as Error;
+        throw error;
+      } finally {
+        // a connection whose COPY failed midway is not handed to anyone else
+        connection.release(failure);
+      }
     },
     async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       if (inTransaction) return work(clientOf(target, true));

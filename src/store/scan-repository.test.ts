@@ -192,6 +192,43 @@ for (const kind of TEST_STORE_KINDS) {
   });
 }
 
+for (const kind of TEST_STORE_KINDS) {
+  test(`insertFindings stores every finding with its details; ignoreExisting keeps what is stored and adds the rest, twice in one transaction (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const findings: Finding[] = Array.from({ length: 12_000 }, (_, i) => ({
+        controlId: `c${i % 3}`,
+        checkId: `c${i % 3}/check`,
+        assetId: subscription(`s${i}`),
+        assetName: i % 7 === 0 ? null : `sub "${i}"\t\\`,
+        status: i % 5 === 0 ? 'excepted' : 'fail',
+        reason: `reason ${i}\nline two`,
+        severity: 'high',
+        ...(i % 5 === 0 ? { originalStatus: 'fail' as const, exception: { id: `e${i}`, owner: 'sec', reason: 'accepted', expires: '2027-01-01' } } : {}),
+        ...(i % 2 === 0 ? { connector: 'prod' } : {}),
+      }));
+      const id = await beginScan(store, 'test', at);
+      await insertFindings(store, id, findings);
+      const sorted = (list: readonly Finding[]) => [...list].sort((a, b) => `${a.controlId} ${a.checkId} ${a.assetId}`.localeCompare(`${b.controlId} ${b.checkId} ${b.assetId}`, 'en'));
+      assert.deepEqual(sorted(await findingsOfScan(store, id)), sorted(findings));
+      const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM findings WHERE scan_id = $1 AND details IS NULL', [id]);
+      assert.equal(rows[0]!.n, findings.filter((_, i) => i % 5 !== 0).length, 'a finding without details stores SQL NULL');
+      // a retried batch: some findings are stored already, some are not
+      await store.query("DELETE FROM findings WHERE scan_id = $1 AND control_id = 'c1'", [id]);
+      await store.transaction(async (tx) => {
+        await insertFindings(tx, id, findings, { ignoreExisting: true });
+        await insertFindings(tx, id, findings.slice(0, 10), { ignoreExisting: true });
+      });
+      assert.deepEqual(sorted(await findingsOfScan(store, id)), sorted(findings));
+      // without ignoreExisting a finding stored twice is an error, and nothing of the load stays
+      await assert.rejects(insertFindings(store, id, findings.slice(0, 1)));
+      assert.equal((await findingsOfScan(store, id)).length, findings.length);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 test('migration 9 carries a store written before it over: every scan kept, read as covering every control', async () => {
   const { PGlite } = await import('@electric-sql/pglite');
   const db = new PGlite();

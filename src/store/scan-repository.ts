@@ -1,5 +1,6 @@
 import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
+import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient, Store } from './sql-client.js';
 import { toDate } from './row-timestamps.js';
 
@@ -149,31 +150,46 @@ function findingDetails(f: Finding): FindingDetails | null {
   return details;
 }
 
-/** Inserts findings set-wise (one statement per 5,000 rows). `ignoreExisting` keeps a finding already stored for the scan. */
-export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[], options: { readonly ignoreExisting?: boolean } = {}): Promise<void> {
-  // a queued scan's batch retried after a crash finds its findings already stored: one finding per (scan, control, check, asset)
-  const onConflict = options.ignoreExisting ? 'ON CONFLICT DO NOTHING' : '';
-  const chunk = 5000;
-  for (let start = 0; start < findings.length; start += chunk) {
-    const rows = findings.slice(start, start + chunk).map((f) => ({
-      control_id: f.controlId,
-      check_id: f.checkId,
-      asset_id: f.assetId,
-      asset_name: f.assetName,
-      status: f.status,
-      reason: f.reason,
-      severity: f.severity,
-      details: findingDetails(f),
-      connector_name: f.connector ?? null,
-    }));
-    await client.query(
-      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name)
-       SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity, r.details, r.connector_name
-       FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text, details jsonb, connector_name text)
-       ${onConflict}`,
-      [scanId, JSON.stringify(rows)],
-    );
+/** The columns of a stored finding, in the order findingValues gives them. */
+const FINDING_COPY: readonly CopyColumn[] = [
+  { name: 'scan_id', type: 'integer' },
+  { name: 'control_id', type: 'text' },
+  { name: 'check_id', type: 'text' },
+  { name: 'asset_id', type: 'text' },
+  { name: 'asset_name', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'reason', type: 'text' },
+  { name: 'severity', type: 'text' },
+  { name: 'details', type: 'jsonb' },
+  { name: 'connector_name', type: 'text' },
+];
+const FINDING_COLUMNS = FINDING_COPY.map((column) => column.name).join(', ');
+
+function* findingRows(scanId: number, findings: readonly Finding[]): Generator<unknown[]> {
+  for (const f of findings) {
+    const details = findingDetails(f);
+    yield [scanId, f.controlId, f.checkId, f.assetId, f.assetName ?? null, f.status, f.reason, f.severity, details === null ? null : JSON.stringify(details), f.connector ?? null];
   }
+}
+
+/**
+ * Stores findings with COPY (`SqlClient.copyRows`). `ignoreExisting` keeps a finding already stored for the scan:
+ * COPY has no ON CONFLICT, so those rows are copied into a temporary table first and moved over with one
+ * INSERT … ON CONFLICT DO NOTHING, in the caller's transaction (or one of its own).
+ */
+export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[], options: { readonly ignoreExisting?: boolean } = {}): Promise<void> {
+  if (findings.length === 0) return;
+  if (!options.ignoreExisting) {
+    await client.copyRows('findings', FINDING_COPY, findingRows(scanId, findings));
+    return;
+  }
+  // a queued scan's batch retried after a crash finds its findings already stored: one finding per (scan, control, check, asset)
+  await client.transaction(async (tx) => {
+    await tx.exec('CREATE TEMPORARY TABLE ward_findings_load (LIKE findings INCLUDING DEFAULTS) ON COMMIT DROP');
+    await tx.copyRows('ward_findings_load', FINDING_COPY, findingRows(scanId, findings));
+    await tx.exec(`INSERT INTO findings (${FINDING_COLUMNS}) SELECT ${FINDING_COLUMNS} FROM pg_temp.ward_findings_load ON CONFLICT DO NOTHING`);
+    await tx.exec('DROP TABLE pg_temp.ward_findings_load');
+  });
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {

@@ -20,6 +20,13 @@ const holdUntil = (signal: AbortSignal) => {
       return client.query(sql, params);
     },
     exec: (sql) => client.exec(sql),
+    copyRows: async (table, columns, rows) => {
+      if (table === 'findings') {
+        process.stdout.write('MIDWAY\n');
+        while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return client.copyRows(table, columns, rows);
+    },
     transaction: (work) => client.transaction((tx) => work(wrap(tx))),
   });
   return (target: Store): Store => ({ ...target, transaction: (work) => target.transaction((tx) => work(wrap(tx))) });

@@ -20,6 +20,13 @@ const stall = (client: SqlClient): SqlClient => ({
     return client.query(sql, params);
   },
   exec: (sql) => client.exec(sql),
+  copyRows: async (table, columns, rows) => {
+    await client.copyRows(table, columns, rows);
+    if (table === 'findings') {
+      process.stdout.write('MIDWAY\n');
+      await new Promise(() => setInterval(() => undefined, 1000));
+    }
+  },
   transaction: (work) => client.transaction((tx) => work(stall(tx))),
 });
 const stalling: Store = { ...store, transaction: (work) => store.transaction((tx) => work(stall(tx))) };
