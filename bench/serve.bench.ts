@@ -37,7 +37,8 @@ import { routePage } from '../src/server/pages/page-routes.js';
 import type { ScanRunner, ServerContext } from '../src/server/server-context.js';
 import { openEphemeralStore } from '../src/store/open-ephemeral-store.js';
 import { openStore, redactUrl } from '../src/store/open-store.js';
-import { coverageBetween, judgedFindingsAt, listCompleteScans } from '../src/store/scan-repository.js';
+import { coverageBetween, listCompleteScans } from '../src/store/scan-repository.js';
+import { judgedFindingsAt } from '../src/store/finding-state-repository.js';
 import type { SqlClient, Store } from '../src/store/sql-client.js';
 import { diffFindings } from '../src/core/engine/diff-findings.js';
 

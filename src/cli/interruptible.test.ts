@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedControls, subscription, tinyTenant } from '../scan/test-support/tiny-tenant.js';
 import { openStore } from '../store/open-store.js';
-import { findingsOfScan, listScans } from '../store/scan-repository.js';
+import { listScans } from '../store/scan-repository.js';
+import { findingsOfScan } from '../store/finding-state-repository.js';
 import { freshStoreDir, scanInto } from './commands/test-support/fake-cli-io.js';
 import { InterruptedError, interruptible } from './interruptible.js';
 

@@ -137,7 +137,7 @@ for (const kind of TEST_STORE_KINDS) {
       await insertChannel(store, channel(receiver, { id: 'contoso', connectors: ['contoso'] }));
       await insertChannel(store, channel(receiver, { id: 'critical', minSeverity: 'critical' }));
       const scanId = await scanOnce(store, { [A]: 'fail', [B]: 'fail' }, '2026-03-01T06:00:00Z');
-      await store.query("UPDATE findings SET connector_name = 'contoso' WHERE asset_id = $1", [subscription(A)]);
+      await store.query("UPDATE finding_states SET connector_name = 'contoso' WHERE asset_id = $1", [subscription(A)]);
       await recordScanNotifications(store, scanId, now);
       const deliveries = await listDeliveries(store);
       const contoso = deliveries.find((d) => d.channelId === 'contoso')!.payload as { changes: { newFailures: { assetId: string; connector: string }[] } };

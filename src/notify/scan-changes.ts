@@ -5,8 +5,8 @@
  */
 import { diffFindings, type DriftEntry, type FindingsDiff } from '../core/engine/diff-findings.js';
 import type { Finding } from '../core/model.js';
-import { connectorsOfAssets } from '../store/notification-repository.js';
-import { findingsOfScan, judgedFindingsAt, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import { listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import { connectorsOfAssets, findingsOfScan, judgedFindingsAt } from '../store/finding-state-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 import { diffBetween } from '../scan/scan-diff.js';
 

@@ -7,9 +7,9 @@ import { applyExceptions } from '../core/engine/apply-exceptions.js';
 import { WardError } from '../core/errors.js';
 import type { ExceptionRecord, Finding, TrendPoint } from '../core/model.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
-import { findingKey, readFindingTimelines } from '../store/finding-history-repository.js';
+import { judgedStateAt, type JudgedFinding } from '../store/finding-state-repository.js';
 import { readTrend } from '../store/report-history-repository.js';
-import { getScan, judgedFindingsAt, latestCompleteScan, type ScanRow } from '../store/scan-repository.js';
+import { getScan, latestCompleteScan, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 
 export interface CurrentFindings {
@@ -27,6 +27,8 @@ export interface CurrentFindingsOptions {
   readonly actor: string;
   /** The audit source of those lines: `findings`, `serve`… */
   readonly source: string;
+  /** How many complete scans the trend holds (default 30). */
+  readonly trendScans?: number;
 }
 
 /** The scan a reader means: `scanId`, else the latest complete one. A NOT_FOUND WardError when there is none. */
@@ -41,12 +43,30 @@ export async function readCurrentFindings(client: SqlClient, options: CurrentFin
   const scan = await completeScanFor(client, options.scanId);
   await recordExpiredExceptions(client, options.now, { actor: options.actor, source: options.source });
   const exceptions = await listExceptions(client);
-  const timelines = await readFindingTimelines(client, scan.id);
-  const findings = applyExceptions(await judgedFindingsAt(client, scan.id), exceptions, options.now).map((finding): Finding => {
-    const timeline = timelines.get(findingKey(finding));
-    return timeline
-      ? { ...finding, history: { firstSeen: timeline.firstSeen, lastSeen: timeline.lastSeen, lastChanged: timeline.lastChanged, changes: timeline.changes.length } }
-      : finding;
+  const judged = await judgedStateAt(client, scan.id);
+  const history = findingHistories(judged, (await listCompleteScans(client)).filter((s) => s.id <= scan.id));
+  const findings = applyExceptions(judged.map((j) => j.finding), exceptions, options.now).map((finding, index): Finding => ({ ...finding, history: history[index]! }));
+  return { scan, findings, exceptions, trend: await readTrend(client, { upToScanId: scan.id, ...(options.trendScans === undefined ? {} : { limit: options.trendScans }) }) };
+}
+
+/**
+ * Each judged finding's first sighting, last sighting, last status change and number of changes, as the times of
+ * the complete scans (oldest first) its state points at. Its last sighting is the latest scan that covered it: a
+ * finding still judged was found by that scan.
+ */
+function findingHistories(judged: readonly JudgedFinding[], scans: readonly ScanRow[]): Finding['history'][] {
+  const finished = new Map(scans.map((s) => [s.id, s.finishedAt!.toISOString()]));
+  const newestFirst = [...scans].reverse();
+  const lastFull = newestFirst.find((s) => s.scope === null && s.controls === null);
+  const narrowedSince = newestFirst.filter((s) => lastFull === undefined || s.id > lastFull.id).map((s) => ({
+    finishedAt: s.finishedAt!.toISOString(),
+    assets: s.scope === null ? null : new Set(s.scope),
+    controls: s.controls === null ? null : new Set(s.controls),
+  }));
+  const at = (id: number): string => finished.get(id) ?? new Date(0).toISOString();
+  return judged.map(({ finding, firstSeenScan, statusSinceScan, statusChanges }) => {
+    const covering = narrowedSince.find((s) => (s.assets === null || s.assets.has(finding.assetId)) && (s.controls === null || s.controls.has(finding.controlId)));
+    const lastSeen = covering?.finishedAt ?? (lastFull ? at(lastFull.id) : at(statusSinceScan));
+    return { firstSeen: at(firstSeenScan), lastSeen, lastChanged: at(statusSinceScan), changes: statusChanges };
   });
-  return { scan, findings, exceptions, trend: await readTrend(client, { upToScanId: scan.id }) };
 }

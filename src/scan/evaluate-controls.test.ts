@@ -16,7 +16,8 @@ import { connector, contact } from '../core/query/test-support/inventory-builder
 import { whereArbitrary } from '../core/query/test-support/where-arbitrary.js';
 import { parseWhere } from '../core/query/where-parser.js';
 import { replaceInventory } from '../store/inventory-repository.js';
-import { findingsOfScan, latestCompleteScan } from '../store/scan-repository.js';
+import { latestCompleteScan } from '../store/scan-repository.js';
+import { findingsOfScan } from '../store/finding-state-repository.js';
 import type { Store } from '../store/sql-client.js';
 import { TEST_STORE_KINDS } from '../store/test-support/test-store.js';
 import { evaluateControls } from './evaluate-controls.js';

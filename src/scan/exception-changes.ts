@@ -7,7 +7,8 @@ import { coverageWarning } from '../core/exceptions/coverage-warning.js';
 import { exceptionProblem, type DeclaredException, type ExceptionProblem, type ExceptionRules } from '../core/exceptions/validate-exception.js';
 import type { ExceptionRecord, Finding } from '../core/model.js';
 import { nextExceptionId, removeException, saveException } from '../store/exception-repository.js';
-import { judgedFindingsAt, latestCompleteScan } from '../store/scan-repository.js';
+import { latestCompleteScan } from '../store/scan-repository.js';
+import { judgedFindingsAt } from '../store/finding-state-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 
 /** Who makes a change and through which door (`cli`, `serve`, `import:<file>`): the audit log records both. */
@@ -30,8 +31,8 @@ async function assetSeen(client: SqlClient, pattern: string): Promise<boolean> {
   const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
   const { rows } = await client.query<{ seen: boolean }>(
     prefix === undefined
-      ? 'SELECT EXISTS (SELECT 1 FROM connectors WHERE lower(id) = lower($1)) OR EXISTS (SELECT 1 FROM findings WHERE lower(asset_id) = lower($1)) AS seen'
-      : 'SELECT EXISTS (SELECT 1 FROM connectors WHERE starts_with(lower(id), lower($1))) OR EXISTS (SELECT 1 FROM findings WHERE starts_with(lower(asset_id), lower($1))) AS seen',
+      ? 'SELECT EXISTS (SELECT 1 FROM connectors WHERE lower(id) = lower($1)) OR EXISTS (SELECT 1 FROM finding_states WHERE lower(asset_id) = lower($1)) AS seen'
+      : 'SELECT EXISTS (SELECT 1 FROM connectors WHERE starts_with(lower(id), lower($1))) OR EXISTS (SELECT 1 FROM finding_states WHERE starts_with(lower(asset_id), lower($1))) AS seen',
     [prefix ?? pattern],
   );
   return Boolean(rows[0]?.seen);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../store/open-store.js';
 import { listExceptionEvents, saveException } from '../store/exception-repository.js';
-import { findingsOfScan, getScan, latestCompleteScan, listScans } from '../store/scan-repository.js';
+import { getScan, latestCompleteScan, listScans } from '../store/scan-repository.js';
+import { SCAN_FINDINGS_TABLE, findingsOfScan } from '../store/finding-state-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { TEST_STORE_KINDS } from '../store/test-support/test-store.js';
 import { runScan } from './run-scan.js';
@@ -23,7 +24,7 @@ function failingMidTransaction(store: Store): Store {
       return client.query(sql, params);
     },
     exec: (sql) => client.exec(sql),
-    copyRows: (table, columns, rows) => (table === 'findings' ? Promise.reject(new Error('injected failure mid-transaction')) : client.copyRows(table, columns, rows)),
+    copyRows: (table, columns, rows) => (table === SCAN_FINDINGS_TABLE ? Promise.reject(new Error('injected failure mid-transaction')) : client.copyRows(table, columns, rows)),
     transaction: (work) => client.transaction((tx) => work(wrap(tx))),
   });
   return { ...store, ...wrap(store), transaction: (work) => store.transaction((tx) => work(wrap(tx))) };
@@ -112,7 +113,7 @@ function abortingMidTransaction(store: Store, controller: AbortController): Stor
     },
     exec: (sql) => client.exec(sql),
     copyRows: (table, columns, rows) => {
-      if (table === 'findings') controller.abort(new Error('interrupted by SIGINT'));
+      if (table === SCAN_FINDINGS_TABLE) controller.abort(new Error('interrupted by SIGINT'));
       return client.copyRows(table, columns, rows);
     },
     transaction: (work) => client.transaction((tx) => work(wrap(tx))),

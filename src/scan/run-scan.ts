@@ -4,7 +4,8 @@ import type { Control, Finding, Inventory } from '../core/model.js';
 import type { OnScanPhase } from '../core/scan-phases.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
-import { beginScan, completeScan, failScan, holdRunningScan, insertFindings, interruptScan, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
+import { storeScanFindings } from '../store/finding-state-repository.js';
+import { beginScan, completeScan, failScan, holdRunningScan, interruptScan, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from './evaluate-controls.js';
 
@@ -102,7 +103,8 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       // exceptions apply as of the scan's start; lapsed ones are logged once, in the same transaction
       const findings = applyExceptions(evaluated, await listExceptions(tx), startedAt);
       await recordExpiredExceptions(tx, startedAt, { actor: 'ward', source: `scan:${scanId}` });
-      await insertFindings(tx, scanId, findings);
+      // only what changed is written: the findings are folded into the current state (finding-state-repository.ts)
+      await storeScanFindings(tx, { id: scanId, scope: options.scope ?? null, controls: options.controlScope ?? null }, findings);
       const finishedAt = now();
       const summary = summariseFindings(findings);
       await completeScan(tx, scanId, finishedAt, summary);

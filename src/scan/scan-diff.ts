@@ -3,9 +3,10 @@
  * picking (default: the latest complete scan against the one before it) and the same composition, so the two
  * doors can never disagree about what changed.
  */
-import { diffFindings, type FindingsDiff } from '../core/engine/diff-findings.js';
+import { coverageTest, diffFindings, type FindingsDiff } from '../core/engine/diff-findings.js';
 import { WardError } from '../core/errors.js';
-import { coverageBetween, getScan, judgedFindingsAt, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import { coverageBetween, getScan, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
+import { countOtherJudgedKeys, judgedFindingsAt, keysChangedBetween, otherJudgedKeys } from '../store/finding-state-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 
 export interface ScanDiff {
@@ -34,9 +35,27 @@ export async function pickDiffScans(client: SqlClient, fromId: number | undefine
   return [from, to];
 }
 
-/** The drift between two picked scans: each subscription as the last scan that judged it, and only what the scans in between looked at. */
+/**
+ * The drift between two picked scans: each subscription as the last scan that judged it, and only what the scans in
+ * between looked at. Only the findings that changed in between are read; the others are counted (as unchanged, or
+ * out of scope when no scan in between covered them).
+ */
 export async function diffBetween(client: SqlClient, from: ScanRow, to: ScanRow): Promise<ScanDiff> {
-  return { from, to, diff: diffFindings(await judgedFindingsAt(client, from.id), await judgedFindingsAt(client, to.id), await coverageBetween(client, from.id, to.id)) };
+  const [early, late] = from.id <= to.id ? [from, to] : [to, from];
+  const keys = await keysChangedBetween(client, early.id, late.id);
+  const lookedAt = await coverageBetween(client, from.id, to.id);
+  const changed = diffFindings(await judgedFindingsAt(client, from.id, { keys }), await judgedFindingsAt(client, to.id, { keys }), lookedAt);
+  // a finding that did not change in between is judged the same at both scans: it is unchanged, or out of scope
+  let unchanged: number;
+  let outOfScope = 0;
+  if (lookedAt === null) unchanged = await countOtherJudgedKeys(client, to.id, keys);
+  else {
+    const covered = coverageTest(lookedAt);
+    const others = await otherJudgedKeys(client, to.id, keys);
+    outOfScope = others.filter((k) => !covered(k)).length;
+    unchanged = others.length - outOfScope;
+  }
+  return { from, to, diff: { ...changed, unchanged: changed.unchanged + unchanged, outOfScope: changed.outOfScope + outOfScope } };
 }
 
 /** The drift `ward diff` shows: pickDiffScans, then diffBetween. */

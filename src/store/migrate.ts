@@ -21,6 +21,7 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
     if (applied.has(migration.version)) continue;
     await client.transaction(async (tx) => {
       await tx.exec(migration.sql);
+      await migration.carryOver?.(tx);
       await tx.query('INSERT INTO ward_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
     });
     count += 1;

@@ -2,10 +2,15 @@
  * The store's schema, as ordered migrations. The same SQL runs on PGlite and on PostgreSQL servers.
  * A migration is applied once, in a transaction, and recorded in `ward_migrations`.
  */
+import { foldStoredHistory } from './finding-state-repository.js';
+import type { SqlClient } from './sql-client.js';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Data the SQL alone cannot carry over, moved in the migration's transaction after its SQL. */
+  readonly carryOver?: (tx: SqlClient) => Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -332,5 +337,55 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (channel_id, scan_id)
       );
     `,
+  },
+  {
+    version: 11,
+    name: 'finding history in proportion to change: current states, before-images, pruned scans',
+    sql: `
+      -- A scan's verdicts are staged here only until they are folded into finding_states: a local scan copies them
+      -- to a temporary table instead, a queued scan's batches write them here (removed when the scan completes).
+      ALTER TABLE findings RENAME TO staged_findings;
+      DROP INDEX findings_control_asset;
+      -- the judged state of every finding ever seen, kept current as scans complete
+      CREATE TABLE finding_states (
+        control_id text NOT NULL,
+        asset_id text NOT NULL,
+        check_id text NOT NULL,
+        asset_name text,
+        -- absent: the last scan that covered it no longer found its asset
+        status text NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'excepted', 'skipped', 'absent')),
+        reason text NOT NULL,
+        severity text NOT NULL,
+        details jsonb,
+        connector_name text,
+        first_seen_scan integer NOT NULL,
+        -- the scan its current status began with, and how many times the status changed
+        status_since_scan integer NOT NULL,
+        status_changes integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (control_id, asset_id)
+      );
+      CREATE INDEX finding_states_first_seen ON finding_states (first_seen_scan);
+      -- before-images: the state a finding had just before scan_id changed it
+      CREATE TABLE finding_changes (
+        scan_id integer NOT NULL REFERENCES scans(id),
+        control_id text NOT NULL,
+        asset_id text NOT NULL,
+        check_id text NOT NULL,
+        asset_name text,
+        status text NOT NULL CHECK (status IN ('pass', 'fail', 'error', 'excepted', 'skipped', 'absent')),
+        reason text NOT NULL,
+        severity text NOT NULL,
+        details jsonb,
+        connector_name text,
+        first_seen_scan integer NOT NULL,
+        status_since_scan integer NOT NULL,
+        status_changes integer NOT NULL,
+        PRIMARY KEY (control_id, asset_id, scan_id)
+      );
+      CREATE INDEX finding_changes_scan ON finding_changes (scan_id);
+      -- ward prune: when the scan's findings were removed (its summary row stays)
+      ALTER TABLE scans ADD COLUMN pruned_at timestamptz;
+    `,
+    carryOver: foldStoredHistory,
   },
 ];

@@ -233,16 +233,3 @@ export async function listDeliveries(client: SqlClient, query: DeliveryQuery = {
   return rows.map(toDelivery);
 }
 
-// What a notification reads of a scan beyond its drift.
-
-/** For each asset id given, the configured connector that judged it last in a scan up to `scanId` (absent: none). */
-export async function connectorsOfAssets(client: SqlClient, scanId: number, assetIds: readonly string[]): Promise<Map<string, string>> {
-  if (assetIds.length === 0) return new Map();
-  const { rows } = await client.query<{ asset_id: string; connector_name: string }>(
-    `SELECT DISTINCT ON (asset_id) asset_id, connector_name FROM findings
-     WHERE scan_id <= $1 AND asset_id = ANY ($2::text[]) AND connector_name IS NOT NULL
-     ORDER BY asset_id, scan_id DESC`,
-    [scanId, [...new Set(assetIds)]],
-  );
-  return new Map(rows.map((r) => [r.asset_id, r.connector_name]));
-}

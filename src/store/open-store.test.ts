@@ -18,7 +18,7 @@ for (const kind of TEST_STORE_KINDS) {
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       const names = tables.rows.map((r) => r.table_name);
-      for (const table of ['connectors', 'findings', 'scans', 'security_contacts', 'ward_migrations']) assert.ok(names.includes(table), table);
+      for (const table of ['connectors', 'finding_changes', 'finding_states', 'scans', 'security_contacts', 'staged_findings', 'ward_migrations']) assert.ok(names.includes(table), table);
       const versions = await store.query<{ version: number }>('SELECT version FROM ward_migrations ORDER BY version');
       assert.deepEqual(versions.rows.map((r) => Number(r.version)), MIGRATIONS.map((m) => m.version));
       await assert.rejects(

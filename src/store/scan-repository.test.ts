@@ -7,7 +7,9 @@ import { diffFindings } from '../core/engine/diff-findings.js';
 import { runScan } from '../scan/run-scan.js';
 import { seedControls, subscription, tinyTenant } from '../scan/test-support/tiny-tenant.js';
 import type { Finding, FindingStatus } from '../core/model.js';
-import { beginScan, completeScan, coverageBetween, failScan, findingsOfScan, getScan, holdRunningScan, insertFindings, judgedFindingsAt, listScans, markInterruptedScans, summariseFindings } from './scan-repository.js';
+import { beginScan, completeScan, coverageBetween, failScan, getScan, holdRunningScan, insertFindings, listScans, markInterruptedScans, summariseFindings } from './scan-repository.js';
+import { findingsOfScan, judgedFindingsAt, storeScanFindings } from './finding-state-repository.js';
+import type { SqlClient } from './sql-client.js';
 import { TEST_STORE_KINDS } from './test-support/test-store.js';
 
 const at = new Date('2026-03-01T10:00:00Z');
@@ -168,7 +170,7 @@ for (const kind of TEST_STORE_KINDS) {
         const id = await beginScan(store, 'test', new Date(at), narrowing.scope ?? null, narrowing.controls ?? null);
         await store.transaction(async (tx) => {
           await holdRunningScan(tx, id);
-          await insertFindings(tx, id, findings);
+          await storeScanFindings(tx, { id, scope: narrowing.scope ?? null, controls: narrowing.controls ?? null }, findings);
           await completeScan(tx, id, new Date(at), summariseFindings(findings));
         });
         return id;
@@ -192,8 +194,17 @@ for (const kind of TEST_STORE_KINDS) {
   });
 }
 
+/** A queued scan's staged findings, as stored (they are folded into the state when the scan completes). */
+async function staged(store: SqlClient, scanId: number): Promise<Finding[]> {
+  const { rows } = await store.query<{ f: Record<string, unknown> }>('SELECT to_jsonb(s) AS f FROM staged_findings s WHERE scan_id = $1', [scanId]);
+  return rows.map(({ f }) => ({
+    controlId: f.control_id, checkId: f.check_id, assetId: f.asset_id, assetName: f.asset_name, status: f.status, reason: f.reason, severity: f.severity,
+    ...((f.details as object | null) ?? {}), ...(f.connector_name ? { connector: f.connector_name } : {}),
+  }) as Finding);
+}
+
 for (const kind of TEST_STORE_KINDS) {
-  test(`insertFindings stores every finding with its details; ignoreExisting keeps what is stored and adds the rest, twice in one transaction (${kind.name})`, { skip: kind.skip }, async () => {
+  test(`insertFindings stages every finding with its details; ignoreExisting keeps what is stored and adds the rest, twice in one transaction (${kind.name})`, { skip: kind.skip }, async () => {
     const store = (await kind.open())!;
     try {
       const findings: Finding[] = Array.from({ length: 12_000 }, (_, i) => ({
@@ -210,19 +221,19 @@ for (const kind of TEST_STORE_KINDS) {
       const id = await beginScan(store, 'test', at);
       await insertFindings(store, id, findings);
       const sorted = (list: readonly Finding[]) => [...list].sort((a, b) => `${a.controlId} ${a.checkId} ${a.assetId}`.localeCompare(`${b.controlId} ${b.checkId} ${b.assetId}`, 'en'));
-      assert.deepEqual(sorted(await findingsOfScan(store, id)), sorted(findings));
-      const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM findings WHERE scan_id = $1 AND details IS NULL', [id]);
+      assert.deepEqual(sorted(await staged(store, id)), sorted(findings));
+      const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM staged_findings WHERE scan_id = $1 AND details IS NULL', [id]);
       assert.equal(rows[0]!.n, findings.filter((_, i) => i % 5 !== 0).length, 'a finding without details stores SQL NULL');
       // a retried batch: some findings are stored already, some are not
-      await store.query("DELETE FROM findings WHERE scan_id = $1 AND control_id = 'c1'", [id]);
+      await store.query("DELETE FROM staged_findings WHERE scan_id = $1 AND control_id = 'c1'", [id]);
       await store.transaction(async (tx) => {
         await insertFindings(tx, id, findings, { ignoreExisting: true });
         await insertFindings(tx, id, findings.slice(0, 10), { ignoreExisting: true });
       });
-      assert.deepEqual(sorted(await findingsOfScan(store, id)), sorted(findings));
+      assert.deepEqual(sorted(await staged(store, id)), sorted(findings));
       // without ignoreExisting a finding stored twice is an error, and nothing of the load stays
       await assert.rejects(insertFindings(store, id, findings.slice(0, 1)));
-      assert.equal((await findingsOfScan(store, id)).length, findings.length);
+      assert.equal((await staged(store, id)).length, findings.length);
     } finally {
       await store.close();
     }

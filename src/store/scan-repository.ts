@@ -2,6 +2,7 @@ import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient, Store } from './sql-client.js';
+import { VERDICT_COPY, verdictValues } from './finding-state-repository.js';
 import { toDate } from './row-timestamps.js';
 
 export type ScanStatus = 'queued' | 'running' | 'complete' | 'failed' | 'interrupted';
@@ -137,57 +138,31 @@ export async function failScan(client: SqlClient, scanId: number, finishedAt: Da
   await client.query("UPDATE scans SET status = 'failed', finished_at = $2, error = $3 WHERE id = $1", [scanId, finishedAt, error]);
 }
 
-/** What a finding carries beyond the columns: the exception state (null when there is none). */
-type FindingDetails = Pick<Finding, 'originalStatus' | 'originalReason' | 'exception' | 'expiredException'>;
-
-function findingDetails(f: Finding): FindingDetails | null {
-  if (f.originalStatus === undefined && f.exception === undefined && f.expiredException === undefined) return null;
-  const details: { -readonly [K in keyof FindingDetails]: FindingDetails[K] } = {};
-  if (f.originalStatus !== undefined) details.originalStatus = f.originalStatus;
-  if (f.originalReason !== undefined) details.originalReason = f.originalReason;
-  if (f.exception !== undefined) details.exception = f.exception;
-  if (f.expiredException !== undefined) details.expiredException = f.expiredException;
-  return details;
-}
-
-/** The columns of a stored finding, in the order findingValues gives them. */
-const FINDING_COPY: readonly CopyColumn[] = [
-  { name: 'scan_id', type: 'integer' },
-  { name: 'control_id', type: 'text' },
-  { name: 'check_id', type: 'text' },
-  { name: 'asset_id', type: 'text' },
-  { name: 'asset_name', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'reason', type: 'text' },
-  { name: 'severity', type: 'text' },
-  { name: 'details', type: 'jsonb' },
-  { name: 'connector_name', type: 'text' },
-];
+/** The columns of a staged finding, in the order findingRows gives them. */
+const FINDING_COPY: readonly CopyColumn[] = [{ name: 'scan_id', type: 'integer' }, ...VERDICT_COPY];
 const FINDING_COLUMNS = FINDING_COPY.map((column) => column.name).join(', ');
 
 function* findingRows(scanId: number, findings: readonly Finding[]): Generator<unknown[]> {
-  for (const f of findings) {
-    const details = findingDetails(f);
-    yield [scanId, f.controlId, f.checkId, f.assetId, f.assetName ?? null, f.status, f.reason, f.severity, details === null ? null : JSON.stringify(details), f.connector ?? null];
-  }
+  for (const f of findings) yield [scanId, ...verdictValues(f)];
 }
 
 /**
- * Stores findings with COPY (`SqlClient.copyRows`). `ignoreExisting` keeps a finding already stored for the scan:
+ * Stages a queued scan's findings (one batch at a time) with COPY (`SqlClient.copyRows`) until the scan completes and
+ * folds them into the state (finding-state-repository.ts). `ignoreExisting` keeps a finding already stored for the scan:
  * COPY has no ON CONFLICT, so those rows are copied into a temporary table first and moved over with one
  * INSERT … ON CONFLICT DO NOTHING, in the caller's transaction (or one of its own).
  */
 export async function insertFindings(client: SqlClient, scanId: number, findings: readonly Finding[], options: { readonly ignoreExisting?: boolean } = {}): Promise<void> {
   if (findings.length === 0) return;
   if (!options.ignoreExisting) {
-    await client.copyRows('findings', FINDING_COPY, findingRows(scanId, findings));
+    await client.copyRows('staged_findings', FINDING_COPY, findingRows(scanId, findings));
     return;
   }
   // a queued scan's batch retried after a crash finds its findings already stored: one finding per (scan, control, check, asset)
   await client.transaction(async (tx) => {
-    await tx.exec('CREATE TEMPORARY TABLE ward_findings_load (LIKE findings INCLUDING DEFAULTS) ON COMMIT DROP');
+    await tx.exec('CREATE TEMPORARY TABLE ward_findings_load (LIKE staged_findings INCLUDING DEFAULTS) ON COMMIT DROP');
     await tx.copyRows('ward_findings_load', FINDING_COPY, findingRows(scanId, findings));
-    await tx.exec(`INSERT INTO findings (${FINDING_COLUMNS}) SELECT ${FINDING_COLUMNS} FROM pg_temp.ward_findings_load ON CONFLICT DO NOTHING`);
+    await tx.exec(`INSERT INTO staged_findings (${FINDING_COLUMNS}) SELECT ${FINDING_COLUMNS} FROM pg_temp.ward_findings_load ON CONFLICT DO NOTHING`);
     await tx.exec('DROP TABLE pg_temp.ward_findings_load');
   });
 }
@@ -200,42 +175,6 @@ export async function listScans(client: SqlClient): Promise<ScanRow[]> {
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE id = $1', [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
-}
-
-/** A scan's findings, or only those of one status (a notification's errors, without reading every finding). */
-export async function findingsOfScan(client: SqlClient, scanId: number, options: { readonly status?: FindingStatus } = {}): Promise<Finding[]> {
-  const { rows } = await client.query<FindingRow>(
-    `SELECT control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name FROM findings
-     WHERE scan_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY control_id, check_id, asset_id`,
-    [scanId, options.status ?? null],
-  );
-  return rows.map(toFinding);
-}
-
-interface FindingRow {
-  control_id: string;
-  check_id: string;
-  asset_id: string;
-  asset_name: string | null;
-  status: FindingStatus;
-  reason: string;
-  severity: Finding['severity'];
-  details: FindingDetails | null;
-  connector_name?: string | null;
-}
-
-function toFinding(r: FindingRow): Finding {
-  return {
-    controlId: r.control_id,
-    checkId: r.check_id,
-    assetId: r.asset_id,
-    assetName: r.asset_name,
-    status: r.status,
-    reason: r.reason,
-    severity: r.severity,
-    ...(r.details ?? {}),
-    ...(r.connector_name ? { connector: r.connector_name } : {}),
-  };
 }
 
 /** Complete scans, oldest first. */
@@ -251,32 +190,6 @@ export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | u
     "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
-}
-
-/**
- * The judged state of the tenant as of complete scan `scanId`: for every (control, asset), the finding of the last
- * complete scan up to `scanId` that covered it (a full scan covers all; a narrowed one, the subscriptions in its
- * scope and the controls it evaluated).
- * An asset a covering scan no longer found is gone. After `scan --subscription A`, the other subscriptions keep
- * their verdicts from the last scan that judged them, so drift, `ward findings` and reports see the whole tenant.
- * Only scans from the last full scan on can hold a current verdict, which bounds the rows read.
- */
-export async function judgedFindingsAt(client: SqlClient, scanId: number): Promise<Finding[]> {
-  const { rows } = await client.query<FindingRow>(
-    `SELECT f.control_id, f.check_id, f.asset_id, f.asset_name, f.status, f.reason, f.severity, f.details, f.connector_name
-     FROM findings f JOIN scans s ON s.id = f.scan_id
-     WHERE s.status = 'complete' AND s.id <= $1
-       AND s.id >= coalesce((SELECT max(id) FROM scans WHERE status = 'complete' AND scope IS NULL AND controls IS NULL AND id <= $1), 0)
-       AND NOT EXISTS (
-         SELECT 1 FROM scans later
-         WHERE later.status = 'complete' AND later.id > s.id AND later.id <= $1
-           AND (later.scope IS NULL OR f.asset_id = ANY (later.scope))
-           AND (later.controls IS NULL OR f.control_id = ANY (later.controls))
-       )
-     ORDER BY f.control_id, f.check_id, f.asset_id`,
-    [scanId],
-  );
-  return rows.map(toFinding);
 }
 
 /**

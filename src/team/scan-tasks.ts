@@ -25,6 +25,7 @@ import { getConnectorConfig } from '../store/connector-config-repository.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { toDate } from '../store/row-timestamps.js';
+import { foldStagedFindings } from '../store/finding-state-repository.js';
 import { completeScan, failScan, insertFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from '../scan/evaluate-controls.js';
@@ -408,7 +409,7 @@ async function summariseStored(tx: SqlClient, scanId: number): Promise<ScanSumma
             (count(*) FILTER (WHERE status = 'error'))::integer AS error, (count(*) FILTER (WHERE status = 'excepted'))::integer AS excepted,
             (count(*) FILTER (WHERE status = 'skipped'))::integer AS skipped,
             count(DISTINCT control_id)::integer AS controls, count(DISTINCT asset_id)::integer AS assets
-     FROM findings WHERE scan_id = $1`,
+     FROM staged_findings WHERE scan_id = $1`,
     [scanId],
   );
   const r = rows[0] ?? {};
@@ -461,6 +462,9 @@ export async function finishScanJob(runtime: ScanJobRuntime, payload: { scanId: 
        WHERE EXISTS (SELECT 1 FROM connectors c WHERE c.id = s.row->>'connector_id')`,
       [payload.scanId],
     );
+    // the batches' findings become the current state: only what changed is kept (finding-state-repository.ts)
+    const covered = await tx.query<{ scope: string[] | null; controls: string[] | null }>('SELECT scope, controls FROM scans WHERE id = $1', [payload.scanId]);
+    await foldStagedFindings(tx, { id: payload.scanId, scope: covered.rows[0]?.scope ?? null, controls: covered.rows[0]?.controls ?? null });
     await recordExpiredExceptions(tx, startedAtOf(scan), { actor: 'ward', source: `scan:${payload.scanId}` });
     await completeScan(tx, payload.scanId, runtime.now(), summary);
     await tx.query('DELETE FROM staged_inventory WHERE scan_id = $1', [payload.scanId]);

@@ -17,6 +17,7 @@ export interface FindingsFlags {
   readonly status?: string[] | undefined;
   readonly control?: string[] | undefined;
   readonly scan?: string | undefined;
+  readonly trend?: string | undefined;
   readonly controls?: string | undefined;
   readonly db?: string | undefined;
   readonly format?: string | undefined;
@@ -36,6 +37,7 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
   const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail', '--status'));
   const allControls = selectControls(context, options.controls, undefined);
   if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
+  const trendScans = options.trend === undefined ? undefined : parseTrendScans(options.trend);
   const now = context.io.now();
   const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {
     const { scan, findings, exceptions, trend } = await readCurrentFindings(store, {
@@ -43,6 +45,7 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
       now,
       actor: actorOf(context, options.actor),
       source: 'findings',
+      ...(trendScans === undefined ? {} : { trendScans }),
     });
     const shown = findings.filter((f) => (statuses.length === 0 || statuses.includes(f.status)) && (!options.control || options.control.includes(f.controlId)));
     const present = new Set(shown.map((f) => f.controlId));
@@ -63,5 +66,13 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
 
 export function parseScanId(text: string, flag: string): number {
   if (!/^\d+$/.test(text)) throw new WardError('USAGE', `${flag} takes a scan number, got ${JSON.stringify(text)}`, { hint: 'ward scans lists them' });
+  return Number(text);
+}
+
+/** `--trend`: a whole number of scans, 1 to 3650 (ten years of daily scans). */
+function parseTrendScans(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 3650) {
+    throw new WardError('USAGE', `--trend takes a number of scans from 1 to 3650, got ${JSON.stringify(text)}`, { hint: 'e.g. --trend 365 for a year of daily scans' });
+  }
   return Number(text);
 }

@@ -85,3 +85,22 @@ test('findings over three scans: current state with first seen and last change; 
   assert.equal(notComplete.code, 2);
   assert.match(notComplete.stderr, /^ward: scan 4 is interrupted: only complete scans can be compared/);
 });
+
+test('findings --trend: the report trend covers that many complete scans; a bad count is a usage error', async () => {
+  const db = await freshStoreDir();
+  await scanInto(
+    db,
+    [1, 2, 3, 4].map((day) => ({ inventory: tinyTenant({ a: day % 2 === 0 ? 'pass' : 'fail', b: 'pass' }), at: `2026-03-0${day}T00:00:00Z` })),
+    seedControls(),
+  );
+  const ward = (argv: string[]) => runWard([...argv, '--db', db], { cwd: db, now });
+  // the HTML report's chart names the scans it draws
+  const trendOf = async (argv: string[]) => /per full scan, scans (#\d+ to #\d+)/.exec((await ward(['findings', '--format', 'html', ...argv])).stdout)?.[1];
+  assert.equal(await trendOf([]), '#1 to #4');
+  assert.equal(await trendOf(['--trend', '2']), '#3 to #4');
+  for (const bad of ['0', '3651', '1.5', 'all']) {
+    const refused = await ward(['findings', '--trend', bad]);
+    assert.equal(refused.code, 2, bad);
+    assert.match(refused.stderr, /^ward: --trend takes a number of scans from 1 to 3650/);
+  }
+});

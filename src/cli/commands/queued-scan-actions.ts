@@ -10,7 +10,7 @@ import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import { listExceptions } from '../../store/exception-repository.js';
 import { listInventoryAssets } from '../../store/inventory-repository.js';
 import { readTrend } from '../../store/report-history-repository.js';
-import { findingsOfScan } from '../../store/scan-repository.js';
+import { findingsOfScan } from '../../store/finding-state-repository.js';
 import type { Store } from '../../store/sql-client.js';
 import { enqueueScan, queuedScanProgress, type QueuedScanProgress } from '../../team/queued-scan.js';
 import { installJobQueue, requireTeamStore } from '../../team/team-jobs.js';

@@ -3,6 +3,7 @@
  * interruptible(), as `ward scan` does. Prints MIDWAY when the store transaction reaches the findings insert and
  * holds there, as a long statement would, until a signal arrives; then exits as the CLI does (128 + the signal).
  */
+import { SCAN_FINDINGS_TABLE } from '../../store/finding-state-repository.js';
 import type { SqlClient, Store } from '../../store/sql-client.js';
 import { openStore } from '../../store/open-store.js';
 import { runScan } from '../../scan/run-scan.js';
@@ -21,7 +22,7 @@ const holdUntil = (signal: AbortSignal) => {
     },
     exec: (sql) => client.exec(sql),
     copyRows: async (table, columns, rows) => {
-      if (table === 'findings') {
+      if (table === SCAN_FINDINGS_TABLE) {
         process.stdout.write('MIDWAY\n');
         while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 10));
       }

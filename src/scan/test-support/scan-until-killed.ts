@@ -3,6 +3,7 @@
  * prints MIDWAY once the transaction has replaced the inventory and is about to write findings, then waits to be
  * killed (it never commits).
  */
+import { SCAN_FINDINGS_TABLE } from '../../store/finding-state-repository.js';
 import { openStore } from '../../store/open-store.js';
 import type { SqlClient, Store } from '../../store/sql-client.js';
 import { runScan } from '../run-scan.js';
@@ -22,7 +23,7 @@ const stall = (client: SqlClient): SqlClient => ({
   exec: (sql) => client.exec(sql),
   copyRows: async (table, columns, rows) => {
     await client.copyRows(table, columns, rows);
-    if (table === 'findings') {
+    if (table === SCAN_FINDINGS_TABLE) {
       process.stdout.write('MIDWAY\n');
       await new Promise(() => setInterval(() => undefined, 1000));
     }

@@ -3,6 +3,7 @@
  * kept as it was for tests and benchmarks: the oracle the COPY path must match value for value
  * (copy-rows.test.ts) and the baseline bench/inventory-write.bench.ts compares against. Nothing in production uses it.
  */
+import { findingDetails } from '../finding-state-repository.js';
 import type { ConnectorRecord, Finding, Inventory, SecurityContactRecord } from '../../core/model.js';
 import type { SqlClient } from '../sql-client.js';
 
@@ -89,19 +90,6 @@ export async function replaceInventoryAsBefore(client: SqlClient, inventory: Inv
   });
 }
 
-/** What a finding carries beyond the columns: the exception state (null when there is none). */
-type FindingDetails = Pick<Finding, 'originalStatus' | 'originalReason' | 'exception' | 'expiredException'>;
-
-function findingDetails(f: Finding): FindingDetails | null {
-  if (f.originalStatus === undefined && f.exception === undefined && f.expiredException === undefined) return null;
-  const details: { -readonly [K in keyof FindingDetails]: FindingDetails[K] } = {};
-  if (f.originalStatus !== undefined) details.originalStatus = f.originalStatus;
-  if (f.originalReason !== undefined) details.originalReason = f.originalReason;
-  if (f.exception !== undefined) details.exception = f.exception;
-  if (f.expiredException !== undefined) details.expiredException = f.expiredException;
-  return details;
-}
-
 /** Inserts findings set-wise (one statement per 5,000 rows). `ignoreExisting` keeps a finding already stored for the scan. */
 export async function insertFindingsAsBefore(client: SqlClient, scanId: number, findings: readonly Finding[], options: { readonly ignoreExisting?: boolean } = {}): Promise<void> {
   // a queued scan's batch retried after a crash finds its findings already stored: one finding per (scan, control, check, asset)
@@ -120,7 +108,7 @@ export async function insertFindingsAsBefore(client: SqlClient, scanId: number, 
       connector_name: f.connector ?? null,
     }));
     await client.query(
-      `INSERT INTO findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name)
+      `INSERT INTO staged_findings (scan_id, control_id, check_id, asset_id, asset_name, status, reason, severity, details, connector_name)
        SELECT $1, r.control_id, r.check_id, r.asset_id, r.asset_name, r.status, r.reason, r.severity, r.details, r.connector_name
        FROM jsonb_to_recordset($2::jsonb) AS r(control_id text, check_id text, asset_id text, asset_name text, status text, reason text, severity text, details jsonb, connector_name text)
        ${onConflict}`,

@@ -1,11 +1,9 @@
 /**
- * A finding's history per (control, check, asset), derived from the findings of complete scans: the findings
- * table already holds every verdict of every scan, so the history cannot disagree with it. Failed and
- * interrupted scans never count.
+ * The test oracle of finding history: what ward derived, before migration 11, from every verdict of every complete
+ * scan. Given the scans and all their verdicts, it computes each finding's timeline and the judged state as of a
+ * scan the slow, obvious way; finding-state-repository.test.ts checks the stored states against it.
  */
-import type { FindingStatus } from '../core/model.js';
-import type { SqlClient } from './sql-client.js';
-import { toIso as iso } from './row-timestamps.js';
+import type { Finding, FindingStatus } from '../../core/model.js';
 
 /** `absent`: a scan that covered the asset did not find it (deleted, moved out of the tenant or the management group). */
 export type TimelineStatus = FindingStatus | 'absent';
@@ -107,23 +105,19 @@ export function buildFindingTimelines(scans: readonly ScanPoint[], verdicts: rea
   return timelines;
 }
 
-
-/** Every finding's timeline over the complete scans up to `upToScanId` (all of them by default). */
-export async function readFindingTimelines(client: SqlClient, upToScanId?: number): Promise<Map<string, FindingTimeline>> {
-  const limit = upToScanId ?? 2 ** 31 - 1;
-  const scanRows = await client.query<{ id: number; finished_at: Date | string; scope: string[] | null; controls: string[] | null }>(
-    "SELECT id, finished_at, scope, controls FROM scans WHERE status = 'complete' AND id <= $1 ORDER BY id",
-    [limit],
-  );
-  const verdictRows = await client.query<{ scan_id: number; control_id: string; check_id: string; asset_id: string; status: FindingStatus }>(
-    `SELECT f.scan_id, f.control_id, f.check_id, f.asset_id, f.status
-     FROM findings f JOIN scans s ON s.id = f.scan_id
-     WHERE s.status = 'complete' AND s.id <= $1
-     ORDER BY f.scan_id`,
-    [limit],
-  );
-  return buildFindingTimelines(
-    scanRows.rows.map((r) => ({ id: Number(r.id), finishedAt: iso(r.finished_at), scope: r.scope ?? null, controls: r.controls ?? null })),
-    verdictRows.rows.map((r) => ({ scanId: Number(r.scan_id), controlId: r.control_id, checkId: r.check_id, assetId: r.asset_id, status: r.status })),
-  );
+/**
+ * The judged state as of scan `upTo` (an index into `scans`), the way the old query read it: for each (control,
+ * asset), the verdict of the last scan up to `upTo` that covered it, unless that scan did not find it.
+ */
+export function judgedStateOracle(scans: readonly ScanPoint[], verdicts: ReadonlyMap<number, readonly Finding[]>, upTo: number): Finding[] {
+  const state = new Map<string, Finding | null>();
+  for (const scan of scans.slice(0, upTo + 1)) {
+    const scope = scan.scope === null || scan.scope === undefined ? null : new Set(scan.scope);
+    const controls = scan.controls === null || scan.controls === undefined ? null : new Set(scan.controls);
+    for (const [key, finding] of state) {
+      if (finding !== null && (scope === null || scope.has(finding.assetId)) && (controls === null || controls.has(finding.controlId))) state.set(key, null);
+    }
+    for (const finding of verdicts.get(scan.id) ?? []) state.set(findingKey(finding), finding);
+  }
+  return [...state.values()].filter((f): f is Finding => f !== null);
 }

@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { diffFindings } from '../core/engine/diff-findings.js';
+import type { Finding, FindingStatus } from '../core/model.js';
+import { readCurrentFindings } from '../scan/current-findings.js';
+import { runScan } from '../scan/run-scan.js';
+import { scanDiff } from '../scan/scan-diff.js';
+import { seedControls, subscription, tinyTenant } from '../scan/test-support/tiny-tenant.js';
+import { findingsOfScan, judgedFindingsAt, storeScanFindings } from './finding-state-repository.js';
+import { beginScan, completeScan, coverageBetween, failScan, holdRunningScan, summariseFindings } from './scan-repository.js';
+import type { Store } from './sql-client.js';
+import { buildFindingTimelines, findingKey, judgedStateOracle, type ScanPoint } from './test-support/finding-history-oracle.js';
+import { TEST_STORE_KINDS } from './test-support/test-store.js';
+
+const ASSETS = ['a', 'b', 'c', 'd', 'e'].map(subscription);
+const CONTROLS = ['c1', 'c2', 'c3'];
+const STATUSES: readonly FindingStatus[] = ['pass', 'fail', 'error', 'excepted', 'skipped'];
+
+interface PlannedScan {
+  readonly failed: boolean;
+  readonly scope: string[] | null;
+  readonly controls: string[] | null;
+  /** Per covered asset: null when the scan did not find it, else a verdict per covered control. */
+  readonly found: (readonly { status: FindingStatus; reason: number; check: number; named: boolean }[] | null)[];
+}
+
+const verdict = fc.record({ status: fc.constantFrom(...STATUSES), reason: fc.integer({ min: 0, max: 1 }), check: fc.integer({ min: 0, max: 1 }), named: fc.boolean() });
+const plannedScan: fc.Arbitrary<PlannedScan> = fc.record({
+  failed: fc.boolean().map((b) => b && Math.random() < 0.3),
+  scope: fc.option(fc.subarray(ASSETS, { minLength: 1 }), { freq: 2 }),
+  controls: fc.option(fc.subarray(CONTROLS, { minLength: 1 }), { freq: 3 }),
+  found: fc.array(fc.option(fc.array(verdict, { minLength: 3, maxLength: 3 }), { freq: 5 }), { minLength: ASSETS.length, maxLength: ASSETS.length }),
+});
+
+/** The findings a planned scan stores: one per covered (control, asset) it found. */
+function findingsOf(plan: PlannedScan): Finding[] {
+  const findings: Finding[] = [];
+  ASSETS.forEach((assetId, a) => {
+    const found = plan.found[a];
+    if ((plan.scope !== null && !plan.scope.includes(assetId)) || found === null || found === undefined) return;
+    CONTROLS.forEach((controlId, c) => {
+      if (plan.controls !== null && !plan.controls.includes(controlId)) return;
+      const v = found[c]!;
+      findings.push({
+        controlId,
+        checkId: `${controlId}/check-${v.check}`,
+        assetId,
+        assetName: v.named ? `sub ${a}` : null,
+        status: v.status,
+        reason: `reason ${v.reason}`,
+        severity: 'high',
+        ...(v.status === 'excepted' ? { originalStatus: 'fail' as const, exception: { id: `EX-${a}`, owner: 'sec', reason: 'accepted', expires: '2099-01-01' } } : {}),
+      });
+    });
+  });
+  return findings;
+}
+
+const byKey = (list: readonly Finding[]) => [...list].sort((x, y) => (findingKey(x) < findingKey(y) ? -1 : findingKey(x) > findingKey(y) ? 1 : 0));
+
+async function storePlanned(store: Store, plans: readonly PlannedScan[]): Promise<{ points: ScanPoint[]; verdicts: Map<number, Finding[]> }> {
+  const points: ScanPoint[] = [];
+  const verdicts = new Map<number, Finding[]>();
+  for (const [index, plan] of plans.entries()) {
+    const at = new Date(Date.UTC(2026, 0, 1 + index));
+    const id = await beginScan(store, 'property', at, plan.scope, plan.controls);
+    if (plan.failed) {
+      await failScan(store, id, at, 'planned failure');
+      continue;
+    }
+    const findings = findingsOf(plan);
+    await store.transaction(async (tx) => {
+      await holdRunningScan(tx, id);
+      await storeScanFindings(tx, { id, scope: plan.scope, controls: plan.controls }, findings);
+      await completeScan(tx, id, at, summariseFindings(findings));
+    });
+    points.push({ id, finishedAt: at.toISOString(), scope: plan.scope, controls: plan.controls });
+    verdicts.set(id, findings);
+  }
+  return { points, verdicts };
+}
+
+for (const kind of TEST_STORE_KINDS) {
+  test(`stored states answer what every verdict of every scan answered: judged state, history, drift and each scan's own findings (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(plannedScan, { minLength: 1, maxLength: 9 }), fc.nat(), async (plans, pick) => {
+          await store.exec('TRUNCATE finding_changes, finding_states, staged_findings, scans CASCADE');
+          const { points, verdicts } = await storePlanned(store, plans);
+          for (const [index, point] of points.entries()) {
+            const expected = judgedStateOracle(points, verdicts, index);
+            assert.deepEqual(byKey(await judgedFindingsAt(store, point.id)), byKey(expected), `judged state at scan ${point.id}`);
+            assert.deepEqual(byKey(await findingsOfScan(store, point.id)), byKey(verdicts.get(point.id)!), `scan ${point.id}'s own findings`);
+            const upTo = buildFindingTimelines(points.slice(0, index + 1), [...verdicts].filter(([id]) => id <= point.id).flatMap(([scanId, list]) => list.map((f) => ({ scanId, ...f }))));
+            const current = await readCurrentFindings(store, { scanId: point.id, now: new Date('2026-06-01T00:00:00Z'), actor: 'test', source: 'test' });
+            for (const finding of current.findings) {
+              const t = upTo.get(findingKey(finding))!;
+              assert.deepEqual(finding.history, { firstSeen: t.firstSeen, lastSeen: t.lastSeen, lastChanged: t.lastChanged, changes: t.changes.length }, `history of ${findingKey(finding)} at scan ${point.id}`);
+            }
+          }
+          if (points.length >= 2) {
+            const from = points[pick % points.length]!;
+            const to = points[(pick >> 3) % points.length]!;
+            if (from.id !== to.id) {
+              const oracle = diffFindings(
+                judgedStateOracle(points, verdicts, points.indexOf(from)),
+                judgedStateOracle(points, verdicts, points.indexOf(to)),
+                await coverageBetween(store, from.id, to.id),
+              );
+              assert.deepEqual((await scanDiff(store, from.id, to.id)).diff, oracle, `diff ${from.id} → ${to.id}`);
+            }
+          }
+        }),
+        { numRuns: kind.name === 'pglite' ? 40 : 25 },
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`a scan writes only what changed: unchanged findings add no rows, a change adds one before-image (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const count = async (table: 'finding_states' | 'finding_changes' | 'staged_findings') => Number((await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
+      const scan = (verdicts: Parameters<typeof tinyTenant>[0], day: number) =>
+        runScan({ store, controls: seedControls(), inventory: tinyTenant(verdicts), source: 'test', now: () => new Date(Date.UTC(2026, 2, day)) });
+      await scan({ a: 'fail', b: 'fail', c: 'pass' }, 1);
+      assert.deepEqual([await count('finding_states'), await count('finding_changes')], [3, 0]);
+      for (let day = 2; day <= 6; day += 1) await scan({ a: 'fail', b: 'fail', c: 'pass' }, day);
+      assert.deepEqual([await count('finding_states'), await count('finding_changes'), await count('staged_findings')], [3, 0, 0], 'five unchanged scans wrote nothing');
+      await scan({ a: 'pass', b: 'fail' }, 7);
+      assert.deepEqual([await count('finding_states'), await count('finding_changes')], [3, 2], 'a fixed and a gone subscription: one before-image each');
+      const latest = await readCurrentFindings(store, { now: new Date('2026-04-01T00:00:00Z'), actor: 'test', source: 'test' });
+      assert.deepEqual(
+        latest.findings.map((f) => [f.assetId, f.status, f.history]),
+        [
+          [subscription('a'), 'pass', { firstSeen: '2026-03-01T00:00:00.000Z', lastSeen: '2026-03-07T00:00:00.000Z', lastChanged: '2026-03-07T00:00:00.000Z', changes: 1 }],
+          [subscription('b'), 'fail', { firstSeen: '2026-03-01T00:00:00.000Z', lastSeen: '2026-03-07T00:00:00.000Z', lastChanged: '2026-03-01T00:00:00.000Z', changes: 0 }],
+        ],
+      );
+      const diff = (await scanDiff(store)).diff;
+      assert.deepEqual([diff.new.length, diff.resolved.map((e) => e.assetId), diff.unchanged], [0, [subscription('a')], 2], 'b still fails; c passed and is gone: neither was a problem');
+    } finally {
+      await store.close();
+    }
+  });
+}
