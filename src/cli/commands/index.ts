@@ -10,6 +10,7 @@ import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
 import { registerNotify } from './notify.js';
 import { registerPolicy } from './policy.js';
+import { registerPrune } from './prune.js';
 import { registerQuery } from './query.js';
 import { registerRemediate } from './remediate.js';
 import { registerScan } from './scan.js';
@@ -29,6 +30,7 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   query: registerQuery,
   findings: registerFindings,
   scans: registerScans,
+  prune: registerPrune,
   diff: registerDiff,
   exceptions: registerExceptions,
   collect: registerCollect,
