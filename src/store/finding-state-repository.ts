@@ -211,7 +211,7 @@ async function readableScan(client: SqlClient, scanId: number): Promise<{ latest
  * parameters from $2 on). `keyWhere` may only test the key (control_id, asset_id): it is applied before the versions
  * of a key are compared, so a diff reads only the keys it names. The latest scan reads the state as it is.
  */
-function stateAtSql(latest: boolean, where: string, keyWhere = 'true'): string {
+function stateAtSql(latest: boolean, where: string, keyWhere: string): string {
   if (latest) return `SELECT ${STATE_LIST} FROM finding_states WHERE $1::integer IS NOT NULL AND (${keyWhere}) AND (${where})`;
   return `SELECT ${STATE_LIST} FROM (
       SELECT DISTINCT ON (control_id, asset_id) ${STATE_LIST} FROM (
@@ -226,8 +226,6 @@ export interface JudgedStateQuery {
   readonly status?: FindingStatus;
   /** Only the findings of these (control, asset) keys. */
   readonly keys?: readonly { readonly controlId: string; readonly assetId: string }[];
-  /** Only these assets. */
-  readonly assetIds?: readonly string[];
   /** Only what this scan covered (its subscriptions and controls). */
   readonly coverage?: ScanCoverageRow;
 }
@@ -250,15 +248,13 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
       latest,
       `status <> 'absent' AND ($2::text IS NULL OR status = $2)`,
       `($3::text[] IS NULL OR (control_id, asset_id) IN (SELECT * FROM unnest($3::text[], $4::text[])))
-       AND ($5::text[] IS NULL OR asset_id = ANY ($5::text[]))
-       AND ($6::boolean IS NOT TRUE OR (($7::text[] IS NULL OR asset_id = ANY ($7::text[])) AND ($8::text[] IS NULL OR control_id = ANY ($8::text[]))))`,
+       AND ($5::boolean IS NOT TRUE OR (($6::text[] IS NULL OR asset_id = ANY ($6::text[])) AND ($7::text[] IS NULL OR control_id = ANY ($7::text[]))))`,
     )}) judged`,
     [
       scanId,
       query.status ?? null,
       keys === undefined ? null : keys.map((k) => k.controlId),
       keys === undefined ? null : keys.map((k) => k.assetId),
-      query.assetIds === undefined ? null : [...query.assetIds],
       coverage !== undefined,
       coverage?.scope === undefined || coverage.scope === null ? null : [...coverage.scope],
       coverage?.controls === undefined || coverage.controls === null ? null : [...coverage.controls],

@@ -13,13 +13,7 @@ import { InterruptedError, interruptible } from '../interruptible.js';
 const store = await openStore({ location: process.argv[2]! });
 const holdUntil = (signal: AbortSignal) => {
   const wrap = (client: SqlClient): SqlClient => ({
-    query: async (sql, params) => {
-      if (/INSERT INTO findings/.test(sql)) {
-        process.stdout.write('MIDWAY\n');
-        while (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return client.query(sql, params);
-    },
+    query: (sql, params) => client.query(sql, params),
     exec: (sql) => client.exec(sql),
     copyRows: async (table, columns, rows) => {
       if (table === SCAN_FINDINGS_TABLE) {

@@ -11,15 +11,7 @@ import { seedControls, tinyTenant } from './tiny-tenant.js';
 
 const store = await openStore({ location: process.argv[2]! });
 const stall = (client: SqlClient): SqlClient => ({
-  query: async (sql, params) => {
-    if (/INSERT INTO findings/.test(sql)) {
-      const result = await client.query(sql, params);
-      process.stdout.write('MIDWAY\n');
-      await new Promise(() => setInterval(() => undefined, 1000));
-      return result as never;
-    }
-    return client.query(sql, params);
-  },
+  query: (sql, params) => client.query(sql, params),
   exec: (sql) => client.exec(sql),
   copyRows: async (table, columns, rows) => {
     await client.copyRows(table, columns, rows);
