@@ -12,11 +12,12 @@
  * - copy, no FK or index: also without the index on security_contacts.connector_id.
  * The last two only show what the per-row foreign-key check and the index cost; ward keeps both.
  *
- * Target (issue 14): the first inventory write of 100,000 subscriptions under 2 s on PGlite.
+ * Target (issue 14): the first inventory write of 100,000 subscriptions under 2 s on PGlite. Writes what it prints to
+ * bench/results/inventory.txt.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ import { insertFindingsAsBefore, replaceInventoryAsBefore } from '../src/store/t
 const SUBSCRIPTIONS = Number(process.env.WARD_BENCH_SUBSCRIPTIONS ?? 100_000);
 const FINDINGS = Number(process.env.WARD_BENCH_FINDINGS ?? 80_000);
 const TARGET_S = 2;
+const RESULTS = fileURLToPath(new URL('./results/inventory.txt', import.meta.url));
 
 const PATHS = ['copy', 'recordset', 'copy-no-fk', 'copy-no-fk-no-index'] as const;
 type WritePath = (typeof PATHS)[number];
@@ -164,18 +166,25 @@ async function main(): Promise<void> {
   const kinds: ('pglite' | 'postgres')[] = process.env.WARD_BENCH_PG_URL ? ['pglite', 'postgres'] : ['pglite'];
   const paths = (process.env.WARD_BENCH_PATHS?.split(',') as WritePath[] | undefined) ?? [...PATHS];
   const before = loadavg().map((n) => n.toFixed(2)).join(' ');
-  console.log(`inventory write: ${SUBSCRIPTIONS.toLocaleString('en')} subscriptions, ${FINDINGS.toLocaleString('en')} findings; ${cpus().length} cores, Node ${process.version}, load average ${before}`);
-  console.log('store     path                    contacts   first s  replace s  findings s  RSS before MB  peak RSS MB');
+  const lines: string[] = [];
+  const print = (line: string): void => {
+    lines.push(line);
+    console.log(line);
+  };
+  print(`inventory write: ${SUBSCRIPTIONS.toLocaleString('en')} subscriptions, ${FINDINGS.toLocaleString('en')} findings; ${cpus().length} cores, Node ${process.version}, load average ${before}`);
+  print('store     path                    contacts   first s  replace s  findings s  RSS before MB  peak RSS MB');
   for (const kind of kinds) {
     for (const path of paths) {
       const r = runChild(kind, path);
-      console.log(
+      print(
         `${kind.padEnd(9)} ${LABELS[path].padEnd(22)} ${String(r.contacts).padStart(9)}  ${fixed(r.firstS)}  ${fixed(r.replaceS, 2).padStart(9)}  ${fixed(r.findingsS).padStart(10)}  ${fixed(r.rssBeforeMb, 0).padStart(13)}  ${fixed(r.peakRssMb, 0).padStart(11)}`,
       );
-      if (kind === 'pglite' && path === 'copy') console.log(`          target: first write under ${TARGET_S} s: ${r.firstS < TARGET_S ? 'met' : 'NOT met'}`);
+      if (kind === 'pglite' && path === 'copy') print(`          target: first write under ${TARGET_S} s: ${r.firstS < TARGET_S ? 'met' : 'NOT met'}`);
     }
   }
-  console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  print(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  writeFileSync(RESULTS, `${new Date().toISOString()}\n${lines.join('\n')}\n`);
+  console.log(`written to ${RESULTS}`);
 }
 
 if (process.argv[2] === '--child') {

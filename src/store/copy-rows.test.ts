@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { WardError } from '../core/errors.js';
 import type { ConnectorRecord, Finding, Inventory, SecurityContactRecord } from '../core/model.js';
 import type { CopyColumn } from '../core/sql-client.js';
-import { copyChunks, copyLine, copyStatement } from './copy-rows.js';
+import { copyChunks, copyLine, copyStatement, inKeyOrder } from './copy-rows.js';
 import { replaceInventory } from './inventory-repository.js';
 import { insertFindings } from './scan-repository.js';
 import type { SqlClient, Store } from './sql-client.js';
@@ -289,3 +289,18 @@ for (const kind of TEST_STORE_KINDS) {
     });
   });
 }
+
+test('inKeyOrder sorts a copy by the key in byte order (the embedded store\'s C collation), leaving the input as it was', () => {
+  fc.assert(
+    fc.property(fc.array(fc.record({ id: fc.string({ unit: fc.constantFrom('a', 'B', '0', '-', '/', '~', 'é') }), n: fc.nat() }), { maxLength: 60 }), (items) => {
+      const original = [...items];
+      const sorted = inKeyOrder(items, (item) => item.id);
+      assert.deepEqual(items, original, 'the input is not reordered');
+      assert.equal(sorted.length, items.length);
+      for (let i = 1; i < sorted.length; i++) {
+        assert.ok(Buffer.compare(Buffer.from(sorted[i - 1]!.id), Buffer.from(sorted[i]!.id)) <= 0, `${sorted[i - 1]!.id} before ${sorted[i]!.id}`);
+      }
+      assert.deepEqual([...sorted].sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), [...items].sort((a, b) => a.n - b.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), 'the same items');
+    }),
+  );
+});

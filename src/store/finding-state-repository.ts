@@ -15,6 +15,7 @@ import { WardError } from '../core/errors.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient } from './sql-client.js';
+import { inKeyOrder } from './copy-rows.js';
 
 /** What a narrowed scan covered: its subscriptions (null: all) and its controls (null: all). */
 export interface ScanCoverageRow {
@@ -123,8 +124,9 @@ export function verdictValues(f: Finding): unknown[] {
   return [f.controlId, f.assetId, f.checkId, f.assetName ?? null, f.status, f.reason, f.severity, details === null ? null : JSON.stringify(details), f.connector ?? null];
 }
 
+/** A scan's verdicts in the order of the temporary table's key, (control, asset): see inKeyOrder. */
 function* scanFindingRows(findings: readonly Finding[]): Generator<unknown[]> {
-  for (const f of findings) yield verdictValues(f);
+  for (const f of inKeyOrder(findings, (finding) => `${finding.controlId}\u0000${finding.assetId}`)) yield verdictValues(f);
 }
 
 /**

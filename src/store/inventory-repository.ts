@@ -9,6 +9,7 @@ import { WardError } from '../core/errors.js';
 import type { ConnectorRecord, Inventory, SecurityContactRecord } from '../core/model.js';
 import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient } from './sql-client.js';
+import { inKeyOrder } from './copy-rows.js';
 
 export interface ReplaceInventoryOptions {
   readonly collectedAt: Date;
@@ -161,8 +162,9 @@ export async function replaceInventory(client: SqlClient, inventory: Inventory, 
       await tx.query('DELETE FROM security_contacts WHERE connector_id = ANY($1::text[])', [ids]);
       await tx.query('DELETE FROM connectors WHERE id = ANY($1::text[])', [ids]);
     }
-    await tx.copyRows('connectors', CONNECTOR_COPY, rowsOf(inventory.connectors, (connector) => connectorValues(connector, collectedAt, options.scanId)));
-    await tx.copyRows('security_contacts', CONTACT_COPY, rowsOf(inventory.securityContacts, contactValues));
+    const byId = (item: { readonly id: string }): string => item.id;
+    await tx.copyRows('connectors', CONNECTOR_COPY, rowsOf(inKeyOrder(inventory.connectors, byId), (connector) => connectorValues(connector, collectedAt, options.scanId)));
+    await tx.copyRows('security_contacts', CONTACT_COPY, rowsOf(inKeyOrder(inventory.securityContacts, byId), contactValues));
   });
   return { connectors: inventory.connectors.length, securityContacts: inventory.securityContacts.length };
 }
