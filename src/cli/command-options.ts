@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { WardError } from '../core/errors.js';
+import { isWardError, WardError } from '../core/errors.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
 import type { Control } from '../core/model.js';
 import { DEFAULT_STORE_DIR, isPostgresUrl, openStore } from '../store/open-store.js';
 import type { Store } from '../store/sql-client.js';
+import type { ReportText } from '../reporters/scan-report.js';
 import { describeStoreLockHolder } from '../store/store-lock.js';
 import { loadControls } from '../scan/load-controls.js';
 import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
@@ -127,18 +128,31 @@ export const defaultFormatFor = (context: CliContext, output: string | undefined
   context.io.stdout.isTTY || output !== undefined ? 'table' : 'json';
 
 /** Writes a report to `--output FILE`, or to stdout. */
-export function emit(context: CliContext, text: string, output: string | undefined): void {
+export function emit(context: CliContext, text: ReportText, output: string | undefined): void {
+  const pieces = typeof text === 'string' ? [text] : text;
   if (output === undefined) {
-    context.io.stdout.write(text);
+    for (const piece of pieces) context.io.stdout.write(piece);
     return;
   }
   const path = resolve(context.io.cwd, output);
+  let bytes = 0;
+  let fd: number | undefined;
   try {
-    writeFileSync(path, text);
+    fd = openSync(path, 'w');
+    // piece by piece as the report makes them: a large report is never held whole (ReportText)
+    for (const piece of pieces) {
+      const data = Buffer.from(piece, 'utf8');
+      for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
+      bytes += data.length;
+    }
   } catch (error) {
+    // the file could not be opened or written (an error of the report itself is a bug, raised as it is)
+    if (isWardError(error) || typeof (error as NodeJS.ErrnoException).syscall !== 'string') throw error;
     throw new WardError('USAGE', `cannot write ${output}: ${(error as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  context.io.stderr.write(`ward: wrote ${output} (${Buffer.byteLength(text)} bytes)\n`);
+  context.io.stderr.write(`ward: wrote ${output} (${bytes} bytes)\n`);
 }
 
 export const colourFor = (context: CliContext, output: string | undefined): boolean => output === undefined && useColour(context.io);

@@ -1,5 +1,5 @@
 import type { Finding } from '../core/model.js';
-import type { Reporter } from './scan-report.js';
+import type { StringReporter } from './scan-report.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 
 /** The columns, in order; the first seven are the json reporter's finding fields. */
@@ -21,7 +21,7 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 /** One row per finding, CRLF line ends (RFC 4180), a header row first. */
-export const csvReporter: Reporter = (report) => {
+export const csvReporter: StringReporter = (report) => {
   const row = (f: Finding): (string | number | null | undefined)[] => [
     f.controlId, f.checkId, f.assetId, f.assetName, f.status, findingReason(f), f.severity,
     f.originalStatus, f.exception?.id, f.exception?.owner, f.exception?.expires, f.exception?.reason, f.expiredException?.id, f.expiredException?.expires,

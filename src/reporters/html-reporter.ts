@@ -1,7 +1,7 @@
 import { exceptionIsActive } from '../core/engine/apply-exceptions.js';
 import type { Control, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
 import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
-import { countByStatus, readableTime, type ReportAsset, type Reporter, type ScanReport, type TrendPoint } from './scan-report.js';
+import { countByStatus, readableTime, type ReportAsset, type StringReporter, type ScanReport, type TrendPoint } from './scan-report.js';
 import { findingReason } from './finding-reason.js';
 
 /**
@@ -313,7 +313,7 @@ function exceptionsOfFindings(findings: readonly Finding[]): ExceptionRecord[] {
   });
 }
 
-export const htmlReporter: Reporter = (report) => {
+export const htmlReporter: StringReporter = (report) => {
   const counts = countByStatus(report.findings);
   const asOf = new Date(report.asOf ?? report.scan.finishedAt ?? report.scan.startedAt);
   const subscriptions = new Set(report.findings.map((f) => f.assetId)).size;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { create as createXml } from 'xmlbuilder2';
 import type { Control, Finding } from '../core/model.js';
-import { countByStatus, type Reporter } from './scan-report.js';
+import { countByStatus, type StringReporter } from './scan-report.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 
 /**
@@ -33,7 +33,7 @@ function fixText(control: Control): string {
  * `fail` is a <failure> (with the fix), `error` an <error> (the data could not be read), `excepted` and `skipped`
  * are <skipped> with the reason (an excepted one names the exception, its owner and expiry).
  */
-export const junitReporter: Reporter = (report) => {
+export const junitReporter: StringReporter = (report) => {
   const doc = xmlCreate()({ version: '1.0', encoding: 'UTF-8' });
   const all = countByStatus(report.findings);
   const root = doc.ele('testsuites', {

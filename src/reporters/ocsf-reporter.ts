@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Control, Finding, FindingStatus, Severity } from '../core/model.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
-import type { ReportAsset, Reporter } from './scan-report.js';
+import type { ReportAsset, StringReporter } from './scan-report.js';
 
 /** The OCSF version the events follow (the schema in test-data/ocsf-2003.schema.json is built from it). */
 export const OCSF_VERSION = '1.6.0';
@@ -104,7 +104,7 @@ function cloudOf(f: Finding, asset: ReportAsset | undefined) {
  * details sit under `unmapped.ward`. `finding_info.uid` is stable across scans; `time` is the scan's.
  * docs/ocsf.md lists the mapping field by field.
  */
-export const ocsfReporter: Reporter = (report) => {
+export const ocsfReporter: StringReporter = (report) => {
   const controls = new Map(report.controls.map((c) => [c.id, c]));
   const assets = new Map((report.assets ?? []).map((a) => [a.id.toLowerCase(), a]));
   const scanTime = timeOf('time', report.scan.finishedAt ?? report.scan.startedAt);

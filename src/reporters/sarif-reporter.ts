@@ -2,7 +2,7 @@ import { printSarifLog } from './sarif-log.js';
 import { createHash } from 'node:crypto';
 import { renderControlPage } from '../core/control/render-control-page.js';
 import type { Control, Finding, Severity } from '../core/model.js';
-import type { Reporter } from './scan-report.js';
+import type { StringReporter } from './scan-report.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 
 /** GitHub's numeric scale: over 9 critical, 7 to 8.9 high, 4 to 6.9 medium, 0.1 to 3.9 low. */
@@ -50,7 +50,7 @@ function rule(control: Control) {
  * - `excepted`: carries an accepted external suppression with the exception's owner, expiry and reason.
  * partialFingerprints hash (control, check, asset), so an alert stays the same alert across scans.
  */
-export const sarifReporter: Reporter = (report) => {
+export const sarifReporter: StringReporter = (report) => {
   const controls = report.controls;
   const index = new Map(controls.map((c, i) => [c.id, i]));
   const results = report.findings

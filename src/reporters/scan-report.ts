@@ -46,7 +46,21 @@ export interface ReportOptions {
 /** The width text reports wrap to when the caller gives none (not a terminal). */
 export const DEFAULT_REPORT_WIDTH = 100;
 
-export type Reporter = (report: ScanReport, options: ReportOptions) => string;
+/**
+ * A report's text: one string, or its pieces in order (a generator, read once), so that a report of many findings
+ * is written as it is made instead of being held whole (the JSON report of 80,000 findings is 40 MB of text).
+ */
+export type ReportText = string | Generator<string, void, undefined>;
+
+export type Reporter = (report: ScanReport, options: ReportOptions) => ReportText;
+
+/** A reporter whose text is one string (every format but JSON, whose reports are the large ones). */
+export type StringReporter = (report: ScanReport, options: ReportOptions) => string;
+
+/** The whole text of a report (for callers that need it as one string: a test, a small download). */
+export function reportString(text: ReportText): string {
+  return typeof text === 'string' ? text : [...text].join('');
+}
 
 export const WARD_VERSION = '0.1.0';
 

@@ -1,7 +1,7 @@
 import type { Control, Finding, FindingStatus } from '../core/model.js';
 import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
 import { findingReason } from './finding-reason.js';
-import { countByStatus, DEFAULT_REPORT_WIDTH, readableTime, type Reporter } from './scan-report.js';
+import { countByStatus, DEFAULT_REPORT_WIDTH, readableTime, type StringReporter } from './scan-report.js';
 import { wrapText, wrapUnits } from './wrap-text.js';
 
 const COLOURS: Record<FindingStatus | 'dim' | 'bold', [number, number]> = {
@@ -82,7 +82,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * is excepted, grouped by reason (one entry however many subscriptions share it), wrapped to the terminal width,
  * with the first `limit` subscriptions of each group and a count of the rest (`all` lists every one).
  */
-export const tableReporter: Reporter = (report, { colour, width: givenWidth, all = false, limit = DEFAULT_GROUP_LIMIT }) => {
+export const tableReporter: StringReporter = (report, { colour, width: givenWidth, all = false, limit = DEFAULT_GROUP_LIMIT }) => {
   const width = Math.max(40, givenWidth ?? DEFAULT_REPORT_WIDTH);
   const dim = (text: string): string => paint(colour, 'dim', text);
   const lines: string[] = [];

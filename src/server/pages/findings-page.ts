@@ -6,6 +6,7 @@
 import { splitFailureReason } from '../../core/engine/explain-failure.js';
 import { FINDING_STATUSES, type Control, type Finding, type FindingStatus, type Severity } from '../../core/model.js';
 import { REPORTERS } from '../../reporters/index.js';
+import { reportString } from '../../reporters/scan-report.js';
 import { readableTime, WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import type { CurrentFindings } from '../../scan/current-findings.js';
 import type { SqlClient } from '../../store/sql-client.js';
@@ -156,7 +157,7 @@ export function findingsExport(format: keyof typeof EXPORTS): PageHandler {
     if (!current) return noScanPage(request, 'Findings', 'findings');
     const shown = await filterFindings(request.context.store, request.context.controls, current.findings, readFilters(request.url));
     const { reporter, type } = EXPORTS[format];
-    const text = reporter(reportOf(request, current, shown), { colour: false });
+    const text = reportString(reporter(reportOf(request, current, shown), { colour: false }));
     return new Response(text, {
       status: 200,
       headers: { 'content-type': type, 'content-disposition': `attachment; filename="ward-findings-scan-${current.scan.id}.${format}"`, 'cache-control': 'no-store' },
