@@ -13,7 +13,7 @@ test('JSON: the plain reason in `reason`, the matched filters in `matched` (fail
   assert.deepEqual(Object.keys(byAsset('03')), ['controlId', 'checkId', 'assetId', 'assetName', 'status', 'reason', 'severity'], 'the stable field names');
 });
 
-/** The report as it was made before it was written in pieces: one JSON.stringify of the whole body. */
+/** What one JSON.stringify(body, null, 2) makes of the report's content, as the report was made before it came in pieces. */
 function wholeReport(report: ReturnType<typeof sampleReport>): string {
   const body = JSON.parse(reportString(jsonReporter(report, { colour: false }))) as Record<string, unknown>;
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -6,8 +6,7 @@
 import { splitFailureReason } from '../../core/engine/explain-failure.js';
 import { FINDING_STATUSES, type Control, type Finding, type FindingStatus, type Severity } from '../../core/model.js';
 import { REPORTERS } from '../../reporters/index.js';
-import { reportString } from '../../reporters/scan-report.js';
-import { readableTime, WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
+import { readableTime, reportString, WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import type { CurrentFindings } from '../../scan/current-findings.js';
 import type { SqlClient } from '../../store/sql-client.js';
 import { assetCell, currentOrNone, e, hrefWith, noScanPage, pager, paginate, pill, renderPage, table } from './page-layout.js';
