@@ -104,9 +104,27 @@ export function copyLine(target: CopyTarget, values: readonly unknown[], row: nu
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     if (i > 0) line += '\t';
-    line += field(values[i], column.type, target, column, row);
+    try {
+      line += field(values[i], column.type, target, column, row);
+    } catch (error) {
+      throw namingTheRow(error, target, values);
+    }
   }
   return `${line}\n`;
+}
+
+/**
+ * A refused value's error, naming its row by the row's first column (every table ward copies into starts with its
+ * key: an id, or a control's id before the asset's). The row's number alone is its place in the load, and loads
+ * are sent in key order (inKeyOrder), not in the order the caller holds them.
+ */
+function namingTheRow(error: unknown, target: CopyTarget, values: readonly unknown[]): unknown {
+  const key = values[0];
+  if (!(error instanceof WardError) || typeof key !== 'string' || key.length > 300 || NEEDS_CARE.test(key)) return error;
+  return new WardError(error.code, `${error.message} (the row whose ${target.columns[0]!.name} is ${JSON.stringify(key)})`, {
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.location === undefined ? {} : { location: error.location }),
+  });
 }
 
 /**

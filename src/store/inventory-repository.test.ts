@@ -107,10 +107,16 @@ for (const kind of TEST_STORE_KINDS) {
 
     test('a value PostgreSQL cannot store (NUL) is refused by name, and nothing stored changes', async () => {
       await replaceInventory(store, INVENTORY, { ...options, scope: 'all' });
-      const bad: Inventory = { connectors: [connector('n')], securityContacts: [contact('n', 'default', { raw: { properties: { phone: 'a\u0000b' } } })] };
+      // loads go in key order, so the error names the row by its id, not only by its place in the load
+      const bad: Inventory = {
+        connectors: [connector('z'), connector('n'), connector('a')],
+        securityContacts: [contact('z', 'default'), contact('n', 'default', { raw: { properties: { phone: 'a\u0000b' } } }), contact('a', 'default')],
+      };
+      const badId = bad.securityContacts[1]!.id;
       await assert.rejects(
         replaceInventory(store, bad, { ...options, scope: 'all' }),
-        (error: unknown) => error instanceof WardError && /security_contacts\.raw of row 1 holds a NUL/.test(error.message),
+        (error: unknown) =>
+          error instanceof WardError && /security_contacts\.raw of row \d+ holds a NUL/.test(error.message) && error.message.endsWith(`(the row whose id is ${JSON.stringify(badId)})`),
       );
       assert.deepEqual(await readInventory(store), INVENTORY);
     });
