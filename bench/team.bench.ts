@@ -31,6 +31,7 @@ import { syntheticTenant } from '../src/emulator/synthetic-tenant.js';
 import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import { openStore } from '../src/store/open-store.js';
 import { replaceInventory } from '../src/store/inventory-repository.js';
+import { findingsOfScan } from '../src/store/finding-state-repository.js';
 import { startTestPostgres, type TestPostgres } from '../src/store/test-support/test-postgres.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -353,7 +354,7 @@ async function phasesOf(url: string, run: ScanRun): Promise<Phases> {
     'SELECT min(stored_at) AS first, max(stored_at) AS last, count(*)::integer AS batches FROM scan_batches WHERE scan_id = $1',
     [run.scanId],
   );
-  const findings = await query<{ n: number }>(url, 'SELECT count(*)::integer AS n FROM findings WHERE scan_id = $1', [run.scanId]);
+  const findings = (await findingsOf(url, run.scanId)).length;
   const r = rows[0]!;
   const t0 = run.startedAt.getTime();
   return {
@@ -362,7 +363,7 @@ async function phasesOf(url: string, run: ScanRun): Promise<Phases> {
     finishMs: run.finishedAt.getTime() - r.last.getTime(),
     reportMs: run.exitedAt.getTime() - run.finishedAt.getTime(),
     batches: Number(r.batches),
-    findings: Number(findings[0]?.n),
+    findings,
   };
 }
 
@@ -523,8 +524,14 @@ interface FindingRow {
   reason: string;
 }
 
+/** A complete scan's findings as ward reads them (since migration 11 they are folded into finding_states, not kept per scan). */
 async function findingsOf(url: string, scanId: number): Promise<FindingRow[]> {
-  return query<FindingRow>(url, 'SELECT control_id, check_id, asset_id, status, reason FROM findings WHERE scan_id = $1 ORDER BY control_id, check_id, asset_id', [scanId]);
+  const store = await openStore({ location: url });
+  try {
+    return (await findingsOfScan(store, scanId)).map((f) => ({ control_id: f.controlId, check_id: f.checkId, asset_id: f.assetId, status: f.status, reason: f.reason }));
+  } finally {
+    await store.close();
+  }
 }
 
 async function measureFour(): Promise<void> {
