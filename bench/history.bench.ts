@@ -37,13 +37,13 @@
  * writes to the temporary directory, the full run bench/results/history.txt, rewritten after every measured point
  * (a run stopped midway leaves its figures so far). The load average is printed with every row.
  */
-import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryOnce } from './query-once.js';
 import { performance } from 'node:perf_hooks';
 import type { Finding, FindingStatus, Inventory } from '../src/core/model.js';
 import { BUILTIN_CONTROLS_DIR } from '../src/core/package-paths.js';
@@ -465,16 +465,6 @@ async function explainQueries(store: Store, log: readonly { sql: string; params:
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function psql(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'ward-bench-history-'));
   let postgres: TestPostgres | undefined;
@@ -509,19 +499,11 @@ async function main(): Promise<void> {
           base = postgres.url;
         }
         database = { base, name: `ward_bench_history_${process.pid}` };
-        await psql(base, `DROP DATABASE IF EXISTS ${database.name}`);
-        await psql(base, `CREATE DATABASE ${database.name}`);
+        await queryOnce(base, `DROP DATABASE IF EXISTS ${database.name}`);
+        await queryOnce(base, `CREATE DATABASE ${database.name}`);
         const url = new URL(base);
         url.pathname = `/${database.name}`;
-        const version = await (async () => {
-          const client = new pg.Client({ connectionString: base });
-          await client.connect();
-          try {
-            return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
-          } finally {
-            await client.end();
-          }
-        })();
+        const version = (await queryOnce<{ server_version: string }>(base, 'SHOW server_version'))[0]?.server_version ?? '?';
         print(`PostgreSQL ${version}, ${postgres ? 'a throwaway cluster (fsync, full_page_writes and synchronous_commit off)' : 'WARD_BENCH_PG'}, a fresh database.`);
         print();
         await measureEngine(
@@ -539,7 +521,7 @@ async function main(): Promise<void> {
       print();
     }
   } finally {
-    if (database) await psql(database.base, `DROP DATABASE IF EXISTS ${database.name}`).catch(() => undefined);
+    if (database) await queryOnce(database.base, `DROP DATABASE IF EXISTS ${database.name}`).catch(() => undefined);
     postgres?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryOnce } from './query-once.js';
 import { performance } from 'node:perf_hooks';
 import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import type { Finding, Inventory } from '../src/core/model.js';
@@ -84,22 +85,13 @@ function syntheticFindings(inventory: Inventory, count: number): Finding[] {
 }
 
 async function newPostgresDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
   const name = `ward_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await queryOnce(url, `CREATE DATABASE ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
   return {
     url: target.toString(),
-    drop: async () => {
-      const again = new pg.Client({ connectionString: url });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name}`);
-      await again.end();
-    },
+    drop: async () => void (await queryOnce(url, `DROP DATABASE IF EXISTS ${name}`)),
   };
 }
 

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { queryOnce } from './query-once.js';
 import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import type { Inventory } from '../src/core/model.js';
 import { BUILTIN_CONTROLS_DIR } from '../src/core/package-paths.js';
@@ -316,17 +317,8 @@ function report(run: StoreRun): string[] {
 }
 
 async function postgresStore(url: string): Promise<{ store: Store; location: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
   const name = `ward_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = async (sql: string): Promise<void> => void (await queryOnce(url, sql));
   await admin(`CREATE DATABASE ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;

@@ -18,12 +18,12 @@
  *
  * WARD_BENCH_SCALE (default 1) divides every subscription count, for a quick trial run.
  */
-import pg from 'pg';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryOnce } from './query-once.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnvFile } from '../src/emulator/env-file.js';
@@ -200,21 +200,11 @@ function startWorker(url: string, concurrency: number, env: NodeJS.ProcessEnv): 
   return { child, stderr };
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** Waits until `count` live worker processes are registered and their job runners have started. */
 async function waitForWorkers(url: string, workers: readonly Worker[]): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const registered = await query<{ n: number }>(url, 'SELECT count(*)::integer AS n FROM worker_processes WHERE pid = ANY ($1::integer[])', [workers.map((w) => w.child.pid)]).catch(() => [{ n: 0 }]);
+    const registered = await queryOnce<{ n: number }>(url, 'SELECT count(*)::integer AS n FROM worker_processes WHERE pid = ANY ($1::integer[])', [workers.map((w) => w.child.pid)]).catch(() => [{ n: 0 }]);
     if (Number(registered[0]?.n) >= workers.length) break;
     for (const w of workers) if (w.child.exitCode !== null) throw new Error(`a worker exited ${w.child.exitCode}: ${w.stderr.join(' / ')}`);
     if (Date.now() > deadline) throw new Error(`the workers did not register within 120 s (${registered[0]?.n} of ${workers.length}); their stderr: ${workers.map((w) => w.stderr.slice(-3).join(' / ')).join(' | ')}`);
@@ -229,8 +219,8 @@ async function waitForWorkers(url: string, workers: readonly Worker[]): Promise<
  * restarted with 400 (pg_ctl restart keeps its other options).
  */
 async function raiseMaxConnections(url: string): Promise<void> {
-  await query(url, 'ALTER SYSTEM SET max_connections = 400');
-  const dataDir = (await query<{ data_directory: string }>(url, 'SHOW data_directory'))[0]!.data_directory;
+  await queryOnce(url, 'ALTER SYSTEM SET max_connections = 400');
+  const dataDir = (await queryOnce<{ data_directory: string }>(url, 'SHOW data_directory'))[0]!.data_directory;
   const restart = `pg_ctl -D '${dataDir}' -w -m fast restart -l '${join(dataDir, '..', 'log')}'`;
   const asRoot = process.getuid?.() === 0;
   await new Promise<void>((resolve, reject) => {
@@ -244,8 +234,8 @@ async function raiseMaxConnections(url: string): Promise<void> {
 let postgres: TestPostgres | undefined;
 let baseUrl = '';
 async function freshDatabase(name: string): Promise<string> {
-  await query(baseUrl, `DROP DATABASE IF EXISTS ${name}`);
-  await query(baseUrl, `CREATE DATABASE ${name}`);
+  await queryOnce(baseUrl, `DROP DATABASE IF EXISTS ${name}`);
+  await queryOnce(baseUrl, `CREATE DATABASE ${name}`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -258,12 +248,12 @@ class StuckScan extends Error {}
 
 /** What a stuck scan looks like in graphile-worker's tables: its open jobs and who holds their queues. */
 async function stuckReport(url: string, pending: number, stored: number): Promise<string> {
-  const jobs = await query<{ id: number; queue: string | null; attempts: number; job_locked_by: string | null; queue_locked_by: string | null; queue_locked_at: Date | null }>(
+  const jobs = await queryOnce<{ id: number; queue: string | null; attempts: number; job_locked_by: string | null; queue_locked_by: string | null; queue_locked_at: Date | null }>(
     url,
     `SELECT j.id, q.queue_name AS queue, j.attempts, j.locked_by AS job_locked_by, q.locked_by AS queue_locked_by, q.locked_at AS queue_locked_at
      FROM graphile_worker._private_jobs j LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id ORDER BY j.id LIMIT 8`,
   ).catch(() => []);
-  const live = await query<{ n: number }>(url, 'SELECT count(*)::integer AS n FROM worker_processes').catch(() => [{ n: -1 }]);
+  const live = await queryOnce<{ n: number }>(url, 'SELECT count(*)::integer AS n FROM worker_processes').catch(() => [{ n: -1 }]);
   return (
     `no batch stored for ${STALL_MS / 1000} s (${stored} stored, ${pending} pending; ${live[0]?.n} worker processes registered); open jobs: ` +
     jobs
@@ -307,7 +297,7 @@ async function queuedScan(url: string, batchSize: number, during?: (done: () => 
     let since = Date.now();
     while (!finished) {
       await sleep(2000);
-      const rows = await query<{ stored: number; pending: number }>(
+      const rows = await queryOnce<{ stored: number; pending: number }>(
         url,
         "SELECT (count(*) FILTER (WHERE status <> 'pending'))::integer AS stored, (count(*) FILTER (WHERE status = 'pending'))::integer AS pending FROM scan_batches",
       ).catch(() => undefined);
@@ -332,7 +322,7 @@ async function queuedScan(url: string, batchSize: number, during?: (done: () => 
   await meanwhile;
   if (stuck !== undefined) throw new StuckScan(stuck);
   if (code !== 0) throw new Error(`ward scan --queue exited ${code}: ${stderr.trim()}`);
-  const rows = await query<{ id: number; started_at: Date; finished_at: Date }>(url, "SELECT id, started_at, finished_at FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1");
+  const rows = await queryOnce<{ id: number; started_at: Date; finished_at: Date }>(url, "SELECT id, started_at, finished_at FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1");
   const scan = rows[0]!;
   rmSync(report, { force: true });
   const rssKb = TIME && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
@@ -349,7 +339,7 @@ interface Phases {
 }
 
 async function phasesOf(url: string, run: ScanRun): Promise<Phases> {
-  const rows = await query<{ first: Date; last: Date; batches: number }>(
+  const rows = await queryOnce<{ first: Date; last: Date; batches: number }>(
     url,
     'SELECT min(stored_at) AS first, max(stored_at) AS last, count(*)::integer AS batches FROM scan_batches WHERE scan_id = $1',
     [run.scanId],
@@ -420,7 +410,7 @@ async function measureTwo(): Promise<void> {
     const loadAt = load();
     const run = await queuedScan(url, M2.batchSize);
     const phases = await phasesOf(url, run);
-    const inventory = await query<{ connectors: number; contacts: number }>(url, 'SELECT (SELECT count(*) FROM connectors)::integer AS connectors, (SELECT count(*) FROM security_contacts)::integer AS contacts');
+    const inventory = await queryOnce<{ connectors: number; contacts: number }>(url, 'SELECT (SELECT count(*) FROM connectors)::integer AS connectors, (SELECT count(*) FROM security_contacts)::integer AS contacts');
     const workerRssKb = await Promise.all(workers.map((w) => stopChild(w.child)));
     const emulatorRssKb = await Promise.all(emulators.map((e) => e.stop()));
     const requests = emulators.reduce((sum, e) => sum + e.requests.contacts + e.requests.pages, 0);
@@ -585,7 +575,7 @@ async function measureFour(): Promise<void> {
     const onlyA = a.filter((f) => !setB.has(full(f))).length;
     const onlyB = b.filter((f) => !setA.has(full(f))).length;
     const equal = onlyA === 0 && onlyB === 0 && a.length === b.length;
-    const batches = await query<{ failures: number; failed: number }>(url, "SELECT coalesce(sum(failures), 0)::integer AS failures, (count(*) FILTER (WHERE status = 'failed'))::integer AS failed FROM scan_batches WHERE scan_id = $1", [soak.scanId]);
+    const batches = await queryOnce<{ failures: number; failed: number }>(url, "SELECT coalesce(sum(failures), 0)::integer AS failures, (count(*) FILTER (WHERE status = 'failed'))::integer AS failed FROM scan_batches WHERE scan_id = $1", [soak.scanId]);
     print(
       `One emulator of ${M4.subscriptions.toLocaleString('en')} subscriptions (${M4.latencyMs} ms, page size ${M4.pageSize}), batches of ${M4.batchSize}. ` +
         `Reference: an undisturbed queued scan, ${M4.workers} workers at concurrency ${M4.referenceConcurrency}, in its own database (${s(reference.enqueueToReportMs)}). ` +
@@ -635,8 +625,8 @@ async function main(): Promise<void> {
       baseUrl = postgres.url;
       await raiseMaxConnections(baseUrl);
     }
-    const version = await query<{ server_version: string }>(baseUrl, 'SHOW server_version').then((r) => r[0]?.server_version ?? '?');
-    const maxConnections = await query<{ max_connections: string }>(baseUrl, 'SHOW max_connections').then((r) => r[0]?.max_connections ?? '?');
+    const version = await queryOnce<{ server_version: string }>(baseUrl, 'SHOW server_version').then((r) => r[0]?.server_version ?? '?');
+    const maxConnections = await queryOnce<{ max_connections: string }>(baseUrl, 'SHOW max_connections').then((r) => r[0]?.max_connections ?? '?');
     print(`# ward team mode at scale (\`npm run bench:team\`)`);
     print();
     print(
