@@ -17,7 +17,18 @@ export function findingReason(finding: Finding, { original = false } = {}): stri
 
 /** The filters the failure matched, for machines (JSON, SARIF properties): empty for other findings. */
 export function matchedFilters(finding: Finding): MatchedFilter[] {
-  return splitFailureReason(finding.originalReason ?? finding.reason).matched.map((entry) => {
+  return filtersOf(finding, splitFailureReason(finding.originalReason ?? finding.reason).matched);
+}
+
+/** findingReason and matchedFilters at once, reading the reason once when no exception changed it (reports of every finding). */
+export function reasonAndFilters(finding: Finding): { readonly reason: string; readonly matched: MatchedFilter[] } {
+  const own = splitFailureReason(finding.reason);
+  const original = finding.originalReason === undefined ? own : splitFailureReason(finding.originalReason);
+  return { reason: own.text, matched: original.matched.length === 0 ? [] : filtersOf(finding, original.matched) };
+}
+
+function filtersOf(finding: Finding, matched: readonly string[]): MatchedFilter[] {
+  return matched.map((entry) => {
     const at = entry.indexOf(': ');
     return at < 0 ? { checkId: finding.checkId, filter: entry } : { checkId: `${finding.controlId}/${entry.slice(0, at)}`, filter: entry.slice(at + 2) };
   });

@@ -1,6 +1,6 @@
 import type { Reporter, ScanReport } from './scan-report.js';
 import { countByStatus } from './scan-report.js';
-import { findingReason, matchedFilters } from './finding-reason.js';
+import { reasonAndFilters } from './finding-reason.js';
 
 /**
  * `{"findings": [{controlId, checkId, assetId, assetName, status, reason, severity}], "summary", "scan", "controls"}`.
@@ -11,38 +11,33 @@ import { findingReason, matchedFilters } from './finding-reason.js';
  * on an excepted finding, `expiredException` on a failure whose exception lapsed, `history` {firstSeen, lastSeen,
  * lastChanged, changes} from `ward findings`, `connector` when a configured connector (`ward connectors`) read the asset.
  */
-const matchedOf = (f: Parameters<typeof matchedFilters>[0]) => {
-  const matched = matchedFilters(f);
-  return matched.length === 0 ? {} : { matched };
-};
 
 /** One finding as the report gives it: the fields in their contract order, the optional ones when they apply. */
 function findingEntry(f: ScanReport['findings'][number]): Record<string, unknown> {
-  return {
-    controlId: f.controlId,
-    checkId: f.checkId,
-    assetId: f.assetId,
-    assetName: f.assetName,
-    status: f.status,
-    reason: findingReason(f),
-    severity: f.severity,
-    ...matchedOf(f),
-    ...(f.originalStatus === undefined ? {} : { originalStatus: f.originalStatus }),
-    ...(f.exception === undefined ? {} : { exception: f.exception }),
-    ...(f.expiredException === undefined ? {} : { expiredException: f.expiredException }),
-    ...(f.history === undefined ? {} : { history: f.history }),
-    ...(f.connector === undefined ? {} : { connector: f.connector }),
-  };
+  const { reason, matched } = reasonAndFilters(f);
+  // assigned in order rather than spread: this runs once per finding (80,000 in a large tenant's report)
+  const entry: Record<string, unknown> = { controlId: f.controlId, checkId: f.checkId, assetId: f.assetId, assetName: f.assetName, status: f.status, reason, severity: f.severity };
+  if (matched.length > 0) entry.matched = matched;
+  if (f.originalStatus !== undefined) entry.originalStatus = f.originalStatus;
+  if (f.exception !== undefined) entry.exception = f.exception;
+  if (f.expiredException !== undefined) entry.expiredException = f.expiredException;
+  if (f.history !== undefined) entry.history = f.history;
+  if (f.connector !== undefined) entry.connector = f.connector;
+  return entry;
 }
 
 /** How many findings go into one piece of the text. */
 const FINDINGS_PER_PIECE = 500;
 
+/** What surrounds a piece's findings when they are stringified as `{findings: [...]}`, indented by 2. */
+const PIECE_OPEN = '{\n  "findings": [\n';
+const PIECE_CLOSE = '\n  ]\n}';
+
 /**
  * The report is `JSON.stringify(body, null, 2)` and a newline, byte for byte, written in pieces: everything before
- * the findings, then the findings a few hundred at a time, each stringified on its own and indented to its depth
- * (`findings` is the body's last key; JSON text holds no raw newline inside a string, so re-indenting at each
- * newline is exact). Neither the whole text nor a second copy of every finding is ever held.
+ * the findings, then the findings a few hundred at a time, stringified as the `findings` of an object of their own
+ * (so at the depth they have in the body: `findings` is the body's last key) and cut out of it. Neither the whole
+ * text nor a second copy of every finding is ever held.
  */
 export const jsonReporter: Reporter = (report) => jsonPieces(report);
 
@@ -69,8 +64,10 @@ function* jsonPieces(report: ScanReport): Generator<string, void, undefined> {
   if (!empty.endsWith(tail)) throw new Error('the JSON report no longer ends with its findings'); // a bug: the body's last key changed
   yield `${empty.slice(0, -tail.length)}[\n`;
   for (let start = 0; start < report.findings.length; start += FINDINGS_PER_PIECE) {
-    const piece = report.findings.slice(start, start + FINDINGS_PER_PIECE).map((f) => `    ${JSON.stringify(findingEntry(f), null, 2).replace(/\n/g, '\n    ')}`);
-    yield `${start === 0 ? '' : ',\n'}${piece.join(',\n')}`;
+    // stringified at the depth the findings have in the body, so JSON.stringify itself indents them
+    const wrapped = JSON.stringify({ findings: report.findings.slice(start, start + FINDINGS_PER_PIECE).map(findingEntry) }, null, 2);
+    if (!wrapped.startsWith(PIECE_OPEN) || !wrapped.endsWith(PIECE_CLOSE)) throw new Error('a piece of the JSON report is not a findings list'); // a bug
+    yield `${start === 0 ? '' : ',\n'}${wrapped.slice(PIECE_OPEN.length, -PIECE_CLOSE.length)}`;
   }
   yield '\n  ]\n}\n';
 }
