@@ -10,8 +10,10 @@ import { findingReason } from './finding-reason.js';
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const NEEDS_ESCAPE = /[&<>"']/;
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  const text = String(value ?? '');
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 }
 const e = escapeHtml;
 
@@ -217,13 +219,42 @@ const assetCell = (f: Finding, asset?: ReportAsset): string =>
   `${f.assetName ? `<strong>${e(f.assetName)}</strong><br>` : ''}<span class="mono muted asset">${e(f.assetId)}</span>${tagsOf(asset)}`;
 
 /** When ward first saw the finding, and how long ago (as of the report). */
-const sinceText = (f: Finding, asOf: Date): string =>
-  f.history ? `<br><span class="note">first seen ${e(readableTime(f.history.firstSeen))} (${ageText(daysBetween(f.history.firstSeen, asOf))})</span>` : '';
+const sinceText = (firstSeen: string, asOf: Date): string =>
+  `<br><span class="note">first seen ${e(readableTime(firstSeen))} (${ageText(daysBetween(firstSeen, asOf))})</span>`;
 
 interface SectionContext {
   readonly asOf: Date;
   readonly source: string;
-  readonly assets: ReadonlyMap<string, ReportAsset>;
+  /** The subscription cell of a finding (an asset is in every control's table: built once per report). */
+  readonly assetCell: (f: Finding) => string;
+  /** When the finding was first seen (sinceText), once per distinct time: a scan's, shared by many findings. */
+  readonly since: (f: Finding) => string;
+}
+
+/** `make(key)` computed once per key for the length of one report. */
+function once<K, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    if (!made.has(key)) made.set(key, make(key));
+    return made.get(key)!;
+  };
+}
+
+function sectionContext(report: ScanReport, asOf: Date): SectionContext {
+  const assets = new Map((report.assets ?? []).map((asset) => [asset.id, asset]));
+  const cells = new Map<string, Map<string | null, string>>();
+  const since = once((firstSeen: string) => sinceText(firstSeen, asOf));
+  return {
+    asOf,
+    source: report.scan.source,
+    assetCell: (f) => {
+      const byName = cells.get(f.assetId) ?? new Map<string | null, string>();
+      cells.set(f.assetId, byName);
+      if (!byName.has(f.assetName)) byName.set(f.assetName, assetCell(f, assets.get(f.assetId)));
+      return byName.get(f.assetName)!;
+    },
+    since: (f) => (f.history ? since(f.history.firstSeen) : ''),
+  };
 }
 
 function controlSection(control: Control, findings: readonly Finding[], context: SectionContext): string {
@@ -239,7 +270,7 @@ function controlSection(control: Control, findings: readonly Finding[], context:
       // an option and its value never part across lines (copying the command keeps it whole either way)
       const command = remediateCommand(control, f.assetId, context.source).split(/ (?=--)/).map((part) => `<span>${e(part)}</span>`).join(' ');
       const fix = f.status === 'fail' ? `<code class="cmd">${command}</code>` : '';
-      return `<tr><td>${status}</td><td>${assetCell(f, context.assets.get(f.assetId))}${sinceText(f, context.asOf)}</td><td>${cause}</td><td>${fix}</td></tr>`;
+      return `<tr><td>${status}</td><td>${context.assetCell(f)}${context.since(f)}</td><td>${cause}</td><td>${fix}</td></tr>`;
     })
     .join('');
   const table = rows
@@ -250,7 +281,7 @@ function controlSection(control: Control, findings: readonly Finding[], context:
     ? ''
     : `<details><summary>${counts.pass} passing and ${counts.skipped} skipped subscription${settled.length === 1 ? '' : 's'}</summary>
 <table><thead><tr><th scope="col" style="width:100px">Status</th><th scope="col">Subscription</th><th scope="col">Why</th></tr></thead><tbody>${settled
-        .map((f) => `<tr><td><span class="pill ${f.status}">${STATUS_LABEL[f.status]}</span></td><td>${assetCell(f, context.assets.get(f.assetId))}</td><td>${e(f.status === 'pass' ? 'passes every check' : findingReason(f))}</td></tr>`)
+        .map((f) => `<tr><td><span class="pill ${f.status}">${STATUS_LABEL[f.status]}</span></td><td>${context.assetCell(f)}</td><td>${e(f.status === 'pass' ? 'passes every check' : findingReason(f))}</td></tr>`)
         .join('')}</tbody></table></details>`;
   const fix = counts.fail > 0
     ? `<div class="fix"><strong>How to fix</strong> (Azure portal)<ol>${control.remediation.console.map((s) => `<li>${e(s)}</li>`).join('')}</ol>
@@ -326,7 +357,7 @@ export const htmlReporter: StringReporter = (report) => {
 <td class="num">${c.pass}</td><td class="num">${c.fail}</td><td class="num">${c.error}</td><td class="num">${c.excepted}</td><td class="num">${c.skipped}</td><td class="num">${pct(c.pass, judged(c))}</td><td>${statusBar(c)}</td></tr>`;
     })
     .join('');
-  const context: SectionContext = { asOf, source: report.scan.source, assets: new Map((report.assets ?? []).map((asset) => [asset.id, asset])) };
+  const context = sectionContext(report, asOf);
   const sections = report.controls.map((control) => controlSection(control, report.findings.filter((f) => f.controlId === control.id), context)).join('');
   const trend = report.trend ?? [];
   const html = `<!DOCTYPE html>
