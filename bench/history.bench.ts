@@ -20,7 +20,7 @@
  *   - the same reads in-process on an open store (readCurrentFindings, scanDiff), median of 3, so the cost of opening
  *     the store shows separately, and the in-process openStore itself ("open");
  *   - the HTML report with a 365-scan trend, in-process: readCurrentFindings (trendScans 365, i.e.
- *     readTrend({ limit: 365 })), readInventory and the html reporter, median of 3;
+ *     readTrend({ limit: 365 })), listInventoryAssets and the html reporter (what `ward findings --format html` reads), median of 3;
  *   - the store's size (du -sb of the PGlite directory; pg_database_size on PostgreSQL) and the rows of
  *     finding_states and finding_changes;
  *   - the next scan through the real path: runScan in-process (inventory replaced, the controls evaluated, the
@@ -57,7 +57,7 @@ import { loadControls } from '../src/scan/load-controls.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { scanDiff } from '../src/scan/scan-diff.js';
 import { storeScanFindings } from '../src/store/finding-state-repository.js';
-import { readInventory } from '../src/store/inventory-repository.js';
+import { listInventoryAssets } from '../src/store/inventory-repository.js';
 import { openStore } from '../src/store/open-store.js';
 import { beginScan, completeScan, holdRunningScan, summariseFindings } from '../src/store/scan-repository.js';
 import type { SqlClient, Store } from '../src/store/sql-client.js';
@@ -278,7 +278,7 @@ async function htmlReport(store: Store, now: Date): Promise<string> {
     asOf: now.toISOString(),
     trend,
     exceptions,
-    assets: (await readInventory(store)).connectors.map((c) => ({ id: c.id, name: c.name, tags: c.tags, tenantId: c.tenantId })),
+    assets: await listInventoryAssets(store),
   };
   return htmlReporter(report, { colour: false });
 }
