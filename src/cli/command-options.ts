@@ -1,14 +1,10 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isWardError, WardError } from '../core/errors.js';
-import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
-import type { Control } from '../core/model.js';
 import { DEFAULT_STORE_DIR, isPostgresUrl, openStore } from '../store/open-store.js';
 import type { Store } from '../store/sql-client.js';
 import type { ReportText } from '../reporters/scan-report.js';
 import { describeStoreLockHolder } from '../store/store-lock.js';
-import { loadControls } from '../scan/load-controls.js';
-import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
 import { parseMaxDays } from '../core/exceptions/validate-exception.js';
 import { usageError, useColour, type CliContext } from './cli-context.js';
 import { lockTimeoutMs } from './lock-timeout-option.js';
@@ -71,49 +67,10 @@ export function exceptionMaxDays(context: CliContext, flag?: string): number {
   return maxDays;
 }
 
-/** `--config FILE` and `--param <control-id>.<name>=<value>` (repeatable): control parameter values. */
-export interface ParameterFlags {
-  readonly config?: string | undefined;
-  readonly param?: readonly string[] | undefined;
-}
-
-/** The name of the configuration file looked for in the current directory when `--config` is not given. */
-export const CONFIG_FILE = 'ward.yaml';
-
-/** Parameter overrides: ward.yaml (from --config, else ./ward.yaml when present), then every --param, later ones winning. */
-export function parameterOverrides(context: CliContext, flags: ParameterFlags = {}): ParameterOverride[] {
-  const overrides: ParameterOverride[] = [];
-  const explicit = flags.config !== undefined;
-  const path = resolve(context.io.cwd, flags.config ?? CONFIG_FILE);
-  if (explicit || existsSync(path)) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new WardError('CONFIG_INVALID', `cannot read ${flags.config ?? CONFIG_FILE}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        location: { file: path },
-        hint: 'give --config the path of a ward.yaml (controls: { <control-id>: { parameters: { … } } })',
-      });
-    }
-    overrides.push(...parseWardConfig(text, flags.config ?? CONFIG_FILE));
-  }
-  for (const flag of flags.param ?? []) overrides.push(parseParamFlag(flag));
-  return overrides;
-}
-
-/**
- * The shipped controls, or those below `--controls DIR`, with the parameter values of ward.yaml and `--param`
- * applied (validated: a bad value stops the command before anything runs); `--control ID` narrows them.
- */
-export function selectControls(context: CliContext, directory: string | undefined, ids: readonly string[] | undefined, parameters: ParameterFlags = {}): Control[] {
-  const loaded = loadControls(directory ? resolve(context.io.cwd, directory) : BUILTIN_CONTROLS_DIR, context.io.cwd);
-  const controls = applyParameterOverrides(loaded, parameterOverrides(context, parameters));
-  if (!ids || ids.length === 0) return controls;
-  return ids.map((id) => {
-    const control = controls.find((c) => c.id === id);
-    if (!control) throw new WardError('NOT_FOUND', `no control ${id}`, { hint: `known controls: ${controls.map((c) => c.id).join(', ')} (ward controls list)` });
-    return control;
-  });
+/** A scan number given to `flag` (`--scan`, `--from`, `--to`). */
+export function parseScanId(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new WardError('USAGE', `${flag} takes a scan number, got ${JSON.stringify(text)}`, { hint: 'ward scans lists them' });
+  return Number(text);
 }
 
 /** Checks the value of an option (`--format` unless `flag` says otherwise) against the values it takes. */

@@ -1,6 +1,6 @@
 import type { Control, Finding, FindingStatus, Inventory } from '../core/model.js';
 import { worseStatus } from '../core/engine/evaluate-check.js';
-import { splitFailureReason } from '../core/engine/explain-failure.js';
+import { splitFailureReason } from '../core/engine/failure-reason.js';
 import { evaluateInventory } from '../scan/evaluate-inventory.js';
 import { fieldsOfApiVersion, type IacContactResource } from './contact-resource.js';
 import { hides, readsOfControl, type ControlReads } from './control-reads.js';

@@ -4,7 +4,7 @@
  * runs of white space one space, and it is cut to a length that keeps every message under its service's limits.
  * The Slack and Teams builders then escape what their markup would read.
  */
-import { splitFailureReason } from '../core/engine/explain-failure.js';
+import { splitFailureReason } from '../core/engine/failure-reason.js';
 import type { ChangeItem, ScanChanges } from './scan-changes.js';
 
 // C0/C1 controls, line and paragraph separators, bidi embeddings, overrides and isolates, zero-width and BOM characters

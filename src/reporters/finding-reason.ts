@@ -1,4 +1,4 @@
-import { splitFailureReason } from '../core/engine/explain-failure.js';
+import { splitFailureReason } from '../core/engine/failure-reason.js';
 import type { Finding } from '../core/model.js';
 
 /** A filter of a check that a failing asset matched: `{securityContacts_SOME: null}` in `<control>/check`. */

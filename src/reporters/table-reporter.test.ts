@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFailureReason } from '../core/engine/explain-failure.js';
+import { formatFailureReason } from '../core/engine/failure-reason.js';
 import type { Finding } from '../core/model.js';
 import { tableReporter } from './table-reporter.js';
 import { sampleReport } from './test-support/sample-report.js';

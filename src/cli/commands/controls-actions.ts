@@ -4,7 +4,8 @@ import { filterWarnings } from '../../core/query/filter-warnings.js';
 import { inventoryStorageModel } from '../../core/query/inventory-schema.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, parseFormat, selectControls, type ParameterFlags } from '../command-options.js';
+import { emit, parseFormat } from '../command-options.js';
+import { selectControls, type ParameterFlags } from '../control-options.js';
 
 /** The options of `ward controls list` and `show` (see controls.ts). */
 export interface ControlsFlags extends ParameterFlags {

@@ -4,8 +4,7 @@ import { formatColumns } from '../../reporters/table-reporter.js';
 import { scanDiff } from '../../scan/scan-diff.js';
 import type { ScanRow } from '../../store/scan-repository.js';
 import type { CliContext } from '../cli-context.js';
-import { defaultFormatFor, emit, withStore } from '../command-options.js';
-import { parseScanId } from './findings-actions.js';
+import { defaultFormatFor, emit, parseScanId, withStore } from '../command-options.js';
 
 /** The options of `ward diff` (see diff.ts). */
 export interface DiffFlags {

@@ -24,7 +24,8 @@ import {
 } from '../../store/exception-repository.js';
 import { addException, exceptionRefusal, exceptionWarnings, judgedState, removeExceptionById } from '../../scan/exception-changes.js';
 import type { CliContext } from '../cli-context.js';
-import { emit, exceptionMaxDays, parseFormat, selectControls, withStore } from '../command-options.js';
+import { emit, exceptionMaxDays, parseFormat, withStore } from '../command-options.js';
+import { selectControls } from '../control-options.js';
 import { actorOf } from './actor-of.js';
 
 interface StoreFlags {

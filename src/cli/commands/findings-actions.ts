@@ -8,7 +8,8 @@ import { REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { listInventoryAssets } from '../../store/inventory-repository.js';
 import { readCurrentFindings } from '../../scan/current-findings.js';
-import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, reportOptionsFor, selectControls, withStore, type FailOn } from '../command-options.js';
+import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, parseScanId, reportOptionsFor, withStore, type FailOn } from '../command-options.js';
+import { selectControls } from '../control-options.js';
 import { actorOf } from './actor-of.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 
@@ -63,11 +64,6 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
   });
   emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
   context.exitCode = exitCodeFor(report.findings.map((f) => f.status), failOn);
-}
-
-export function parseScanId(text: string, flag: string): number {
-  if (!/^\d+$/.test(text)) throw new WardError('USAGE', `${flag} takes a scan number, got ${JSON.stringify(text)}`, { hint: 'ward scans lists them' });
-  return Number(text);
 }
 
 /** `--trend`: a whole number of scans, 1 to 3650 (ten years of daily scans). */

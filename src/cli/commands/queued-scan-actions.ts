@@ -16,7 +16,8 @@ import { enqueueScan, queuedScanProgress, type QueuedScanProgress } from '../../
 import { installJobQueue, requireTeamStore } from '../../team/team-jobs.js';
 import { positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
-import { emit, exitCodeFor, parameterOverrides, reportOptionsFor, storeLocation, withStore, type FailOn } from '../command-options.js';
+import { emit, exitCodeFor, reportOptionsFor, storeLocation, withStore, type FailOn } from '../command-options.js';
+import { parameterOverrides } from '../control-options.js';
 
 /** The options of `ward scan` a queued scan reads (ScanFlags in scan-actions.ts extends them). */
 export interface QueuedScanFlags {

@@ -31,7 +31,8 @@ import { verifyByRecollecting } from '../../remediation/verify-by-recollecting.j
 import { listExceptions } from '../../store/exception-repository.js';
 import { openEphemeralStore } from '../../store/open-ephemeral-store.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, usageError, type CliContext } from '../cli-context.js';
-import { parseFormat, selectControls, withStore } from '../command-options.js';
+import { parseFormat, withStore } from '../command-options.js';
+import { selectControls } from '../control-options.js';
 
 const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 

@@ -19,7 +19,8 @@ import { isLoopbackHost, startWardServer } from '../../server/start-ward-server.
 import { collectFromAzure, positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
 import { untilSignal } from '../until-signal.js';
-import { exceptionMaxDays, selectControls, storeLocation, withStore } from '../command-options.js';
+import { exceptionMaxDays, storeLocation, withStore } from '../command-options.js';
+import { selectControls } from '../control-options.js';
 
 /** The options of `ward serve` (see serve.ts). */
 export interface ServeFlags {

@@ -10,7 +10,8 @@ import { runWorker } from '../../team/run-worker.js';
 import { requireTeamStore } from '../../team/team-jobs.js';
 import { extraCertificates, positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
-import { selectControls, storeLocation, withStore } from '../command-options.js';
+import { storeLocation, withStore } from '../command-options.js';
+import { selectControls } from '../control-options.js';
 import { untilSignal } from '../until-signal.js';
 import { WardError } from '../../core/errors.js';
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding, FindingStatus } from '../model.js';
 import { combineCheckFindings } from './combine-check-findings.js';
-import { encodeExplanation, splitFailureReason } from './explain-failure.js';
+import { encodeExplanation } from './explain-failure.js';
+import { splitFailureReason } from './failure-reason.js';
 
 const finding = (checkId: string, assetId: string, status: FindingStatus, reason = `${checkId} ${status}`): Finding => ({
   controlId: 'c',

@@ -1,6 +1,7 @@
 import type { Finding } from '../model.js';
 import { worseStatus } from './evaluate-check.js';
-import { decodeExplanation, formatFailureReason, type FailureExplanation } from './explain-failure.js';
+import { decodeExplanation, type FailureExplanation } from './explain-failure.js';
+import { formatFailureReason } from './failure-reason.js';
 
 /** The check's own part of its id: `check`, `valid-address`. */
 const checkLabel = (checkId: string): string => checkId.slice(checkId.lastIndexOf('/') + 1);

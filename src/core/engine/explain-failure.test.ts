@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeExplanation, encodeExplanation, formatFailureReason, splitFailureReason } from './explain-failure.js';
+import { decodeExplanation, encodeExplanation } from './explain-failure.js';
+import { formatFailureReason, splitFailureReason } from './failure-reason.js';
 
 test('a failure reason says each plain reason once, then the matched filters; split reads both back', () => {
   const matched = ['check: {securityContacts_SOME: {email: ""}}', 'valid-address: {securityContacts_SOME: {emails: []}}'];

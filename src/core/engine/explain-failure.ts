@@ -6,8 +6,8 @@
  *
  * A finding's reason carries both in one text, so that every store and every report keeps them:
  * `no security contact; the address is empty (matched ["check: {securityContacts_SOME: null}", …])`.
- * `formatFailureReason` writes it and `splitFailureReason` reads it back; reports for people show the first part,
- * JSON shows both. Between this module and combine-check-findings.ts an explanation travels as
+ * `formatFailureReason` writes it and `splitFailureReason` reads it back (failure-reason.ts, which reports load
+ * without this module's GraphQL); reports for people show the first part, JSON shows both. Between this module and combine-check-findings.ts an explanation travels as
  * `EXPLANATION_MARK` + JSON (evaluate-check puts the check's name in front of it; combining takes it off).
  */
 import { print, valueFromASTUntyped } from 'graphql';
@@ -43,34 +43,6 @@ export function decodeExplanation(reason: string): FailureExplanation | undefine
   } catch {
     return undefined;
   }
-}
-
-const MATCHED = ' (matched [';
-
-/** `reason one; reason two (matched ["check: {…}", "valid-address: {…}"])`: repeated reasons said once. */
-export function formatFailureReason(reasons: readonly string[], matched: readonly string[]): string {
-  const text = [...new Set(reasons)].join('; ');
-  return matched.length === 0 ? text : `${text}${MATCHED.slice(0, -1)}${JSON.stringify(matched)})`;
-}
-
-/**
- * A reason's plain text and the filters it matched (`check: {securityContacts_SOME: null}`), wherever in the text
- * the matched list sits (an exception's note may follow it). A reason without one is all plain text.
- */
-export function splitFailureReason(reason: string): { readonly text: string; readonly matched: readonly string[] } {
-  const start = reason.indexOf(MATCHED);
-  if (start < 0) return { text: reason, matched: [] };
-  for (let end = reason.indexOf('])', start); end >= 0; end = reason.indexOf('])', end + 1)) {
-    try {
-      const list: unknown = JSON.parse(reason.slice(start + MATCHED.length - 1, end + 1));
-      if (Array.isArray(list) && list.every((item) => typeof item === 'string')) {
-        return { text: reason.slice(0, start) + reason.slice(end + 2), matched: list as string[] };
-      }
-    } catch {
-      // not the end of the list yet: a filter value may hold `])`
-    }
-  }
-  return { text: reason, matched: [] };
 }
 
 /**

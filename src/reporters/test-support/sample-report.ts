@@ -1,6 +1,6 @@
 /** Test support: a report with every status, an active and an expired exception, history and hostile tenant text. */
 import { BUILTIN_CONTROLS_DIR } from '../../core/package-paths.js';
-import { formatFailureReason } from '../../core/engine/explain-failure.js';
+import { formatFailureReason } from '../../core/engine/failure-reason.js';
 import type { Finding } from '../../core/model.js';
 import { loadControls } from '../../scan/load-controls.js';
 import type { ScanReport } from '../scan-report.js';

@@ -4,7 +4,7 @@
  * log, remediation runs and the server's scan jobs. Read-only: changes are in mutations-api.ts.
  */
 import { assetPatternMatches, exceptionIsActive } from '../../core/engine/apply-exceptions.js';
-import { splitFailureReason } from '../../core/engine/explain-failure.js';
+import { splitFailureReason } from '../../core/engine/failure-reason.js';
 import type { Check, Control, ExceptionRecord, Finding } from '../../core/model.js';
 import { countChanges, listRuns, type RemediationRun } from '../../remediation/remediation-repository.js';
 import { listExceptionEvents, listExceptions, type ExceptionEvent } from '../../store/exception-repository.js';

@@ -3,7 +3,7 @@
  * of its document, its stored checks with their query text and the parameters in force, and the subscriptions it
  * does not pass on, with the cause and the dry-run command that plans each fix.
  */
-import { splitFailureReason } from '../../core/engine/explain-failure.js';
+import { splitFailureReason } from '../../core/engine/failure-reason.js';
 import type { Control, Finding } from '../../core/model.js';
 import { remediateCommand } from '../../reporters/html-reporter.js';
 import { countByStatus } from '../../reporters/scan-report.js';

@@ -3,7 +3,7 @@
  * severity, framework, subscription, tag), sorted and paginated; `/findings.csv`, `.json` and `.sarif` export the
  * same filtered list, whole, through the reporters the CLI uses.
  */
-import { splitFailureReason } from '../../core/engine/explain-failure.js';
+import { splitFailureReason } from '../../core/engine/failure-reason.js';
 import { FINDING_STATUSES, type Control, type Finding, type FindingStatus, type Severity } from '../../core/model.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { readableTime, reportString, WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';

@@ -5,7 +5,7 @@
  */
 import type { DriftEntry } from '../../core/engine/diff-findings.js';
 import { WardError } from '../../core/errors.js';
-import { splitFailureReason } from '../../core/engine/explain-failure.js';
+import { splitFailureReason } from '../../core/engine/failure-reason.js';
 import { FINDING_STATUSES, type FindingStatus } from '../../core/model.js';
 import { readableTime } from '../../reporters/scan-report.js';
 import { listScans, type ScanRow } from '../../store/scan-repository.js';

@@ -1,0 +1,58 @@
+/**
+ * The controls a command runs: the shipped ones or `--controls DIR`, with ward.yaml and `--param` applied. Apart
+ * from command-options.ts because loading controls validates their checks with GraphQL: commands that only read the
+ * store (`ward diff`, `ward scans`) do not load it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WardError } from '../core/errors.js';
+import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
+import type { Control } from '../core/model.js';
+import { loadControls } from '../scan/load-controls.js';
+import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
+import type { CliContext } from './cli-context.js';
+
+/** `--config FILE` and `--param <control-id>.<name>=<value>` (repeatable): control parameter values. */
+export interface ParameterFlags {
+  readonly config?: string | undefined;
+  readonly param?: readonly string[] | undefined;
+}
+
+/** The name of the configuration file looked for in the current directory when `--config` is not given. */
+export const CONFIG_FILE = 'ward.yaml';
+
+/** Parameter overrides: ward.yaml (from --config, else ./ward.yaml when present), then every --param, later ones winning. */
+export function parameterOverrides(context: CliContext, flags: ParameterFlags = {}): ParameterOverride[] {
+  const overrides: ParameterOverride[] = [];
+  const explicit = flags.config !== undefined;
+  const path = resolve(context.io.cwd, flags.config ?? CONFIG_FILE);
+  if (explicit || existsSync(path)) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new WardError('CONFIG_INVALID', `cannot read ${flags.config ?? CONFIG_FILE}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        location: { file: path },
+        hint: 'give --config the path of a ward.yaml (controls: { <control-id>: { parameters: { … } } })',
+      });
+    }
+    overrides.push(...parseWardConfig(text, flags.config ?? CONFIG_FILE));
+  }
+  for (const flag of flags.param ?? []) overrides.push(parseParamFlag(flag));
+  return overrides;
+}
+
+/**
+ * The shipped controls, or those below `--controls DIR`, with the parameter values of ward.yaml and `--param`
+ * applied (validated: a bad value stops the command before anything runs); `--control ID` narrows them.
+ */
+export function selectControls(context: CliContext, directory: string | undefined, ids: readonly string[] | undefined, parameters: ParameterFlags = {}): Control[] {
+  const loaded = loadControls(directory ? resolve(context.io.cwd, directory) : BUILTIN_CONTROLS_DIR, context.io.cwd);
+  const controls = applyParameterOverrides(loaded, parameterOverrides(context, parameters));
+  if (!ids || ids.length === 0) return controls;
+  return ids.map((id) => {
+    const control = controls.find((c) => c.id === id);
+    if (!control) throw new WardError('NOT_FOUND', `no control ${id}`, { hint: `known controls: ${controls.map((c) => c.id).join(', ')} (ward controls list)` });
+    return control;
+  });
+}
