@@ -24,6 +24,7 @@ const scan = (id: number): ScanRow => ({
   controls: null,
   connectors: null,
   narrowed: false,
+  prunedAt: null,
 });
 
 const item = (n: number, before: FindingStatus | null, after: FindingStatus | null, severity: Severity = 'high', connector: string | null = 'contoso', extra: Partial<ChangeItem> = {}): ChangeItem => ({

@@ -146,4 +146,52 @@ for (const kind of TEST_STORE_KINDS) {
       await store.close();
     }
   });
+
+  test(`the judged state comes in code point order of control, check and asset, and stays scan N's when N+1 completes during the read (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      await store.exec('TRUNCATE finding_changes, finding_states, staged_findings, scans CASCADE');
+      // U+FFFF sorts before U+1F600 in code points (and UTF-8 bytes), after it in UTF-16 units
+      const assets = ['/subscriptions/b', '/subscriptions/A', '/subscriptions/\uFFFF', '/subscriptions/a', '/subscriptions/\u{1F600}'];
+      const finding = (controlId: string, check: string, assetId: string, status: FindingStatus): Finding => ({ controlId, checkId: `${controlId}/${check}`, assetId, assetName: null, status, reason: status, severity: 'high' });
+      const verdicts = (status: FindingStatus): Finding[] =>
+        ['c2', 'c1'].flatMap((control) => assets.map((asset, i) => finding(control, i % 2 === 0 ? 'z-check' : 'a-check', asset, status)));
+      const store1 = async (id: number, findings: readonly Finding[]): Promise<void> =>
+        store.transaction(async (tx) => {
+          await holdRunningScan(tx, id);
+          await storeScanFindings(tx, { id, scope: null, controls: null }, findings);
+          await completeScan(tx, id, new Date(Date.UTC(2026, 0, id)), summariseFindings(findings));
+        });
+      const first = await beginScan(store, 'test', new Date(Date.UTC(2026, 0, 1)), null, null);
+      await store1(first, verdicts('fail'));
+      const order = (await judgedFindingsAt(store, first)).map((f) => `${f.controlId} ${f.checkId.split('/')[1]} ${f.assetId.slice(15)}`);
+      assert.deepEqual(order, [
+        'c1 a-check A', 'c1 a-check a',
+        'c1 z-check b', 'c1 z-check \uFFFF', 'c1 z-check \u{1F600}',
+        'c2 a-check A', 'c2 a-check a',
+        'c2 z-check b', 'c2 z-check \uFFFF', 'c2 z-check \u{1F600}',
+      ], 'ordered as the C collation orders (byte order), on every engine');
+
+      // scan 2 completes after the read has found scan 1 to be the latest, before it reads the state
+      const second = await beginScan(store, 'test', new Date(Date.UTC(2026, 0, 2)), null, null);
+      let completed = false;
+      const racing: Store = {
+        ...store,
+        query: async (sql, params) => {
+          if (!completed && sql.includes('json_agg')) {
+            completed = true;
+            await store1(second, verdicts('pass'));
+          }
+          return store.query(sql, params);
+        },
+      };
+      const judged = await judgedFindingsAt(racing, first);
+      assert.ok(completed, 'the scan completed during the read');
+      assert.deepEqual(new Set(judged.map((f) => f.status)), new Set(['fail']), 'scan 1 is read as scan 1 judged it, not as scan 2 did');
+      assert.equal(judged.length, 10);
+      assert.deepEqual(new Set((await judgedFindingsAt(store, second)).map((f) => f.status)), new Set(['pass']));
+    } finally {
+      await store.close();
+    }
+  });
 }

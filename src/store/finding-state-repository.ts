@@ -248,24 +248,31 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
   // one row of JSON text, parsed natively: decoding 80,000 rows of 12 columns through PGlite's protocol took 2.4 s,
   // this about 1.4 s. Sorted here, not by the database: PGlite's sort of 80,000 rows by three text keys took 1.3 s
   // (the control ids share long prefixes), this 40–50 ms, in the same (byte) order on every engine.
-  const { rows } = await client.query<{ state: string }>(
-    `SELECT coalesce(json_agg(json_build_array(${STATE_LIST})), '[]')::text AS state FROM (${stateAtSql(
-      latest,
-      `status <> 'absent' AND ($2::text IS NULL OR status = $2)`,
-      `($3::text[] IS NULL OR (control_id, asset_id) IN (SELECT * FROM unnest($3::text[], $4::text[])))
-       AND ($5::boolean IS NOT TRUE OR (($6::text[] IS NULL OR asset_id = ANY ($6::text[])) AND ($7::text[] IS NULL OR control_id = ANY ($7::text[]))))`,
-    )}) judged`,
-    [
-      scanId,
-      query.status ?? null,
-      keys === undefined ? null : keys.map((k) => k.controlId),
-      keys === undefined ? null : keys.map((k) => k.assetId),
-      coverage !== undefined,
-      coverage?.scope === undefined || coverage.scope === null ? null : [...coverage.scope],
-      coverage?.controls === undefined || coverage.controls === null ? null : [...coverage.controls],
-    ],
-  );
-  const tuples = sortByCodePoints(JSON.parse(rows[0]?.state ?? '[]') as StateTuple[], ([control, asset, check]) => [control, check, asset]);
+  const read = (asLatest: boolean) =>
+    client.query<{ state: string | null }>(
+      // The latest scan's state is finding_states as it is, but a scan can complete (on a server, from another
+      // process) after readableScan said $1 is the latest: the statement checks it again in its own snapshot and
+      // returns no state when it no longer is, and the state is then rebuilt as of $1 like any earlier scan's.
+      `SELECT CASE WHEN ${asLatest ? "(SELECT max(id) FROM scans WHERE status = 'complete') = $1::integer" : 'true'}
+         THEN coalesce(json_agg(json_build_array(${STATE_LIST})), '[]')::text END AS state FROM (${stateAtSql(
+        asLatest,
+        `status <> 'absent' AND ($2::text IS NULL OR status = $2)`,
+        `($3::text[] IS NULL OR (control_id, asset_id) IN (SELECT * FROM unnest($3::text[], $4::text[])))
+         AND ($5::boolean IS NOT TRUE OR (($6::text[] IS NULL OR asset_id = ANY ($6::text[])) AND ($7::text[] IS NULL OR control_id = ANY ($7::text[]))))`,
+      )}) judged`,
+      [
+        scanId,
+        query.status ?? null,
+        keys === undefined ? null : keys.map((k) => k.controlId),
+        keys === undefined ? null : keys.map((k) => k.assetId),
+        coverage !== undefined,
+        coverage?.scope === undefined || coverage.scope === null ? null : [...coverage.scope],
+        coverage?.controls === undefined || coverage.controls === null ? null : [...coverage.controls],
+      ],
+    );
+  let state = (await read(latest)).rows[0]?.state ?? null;
+  if (state === null && latest) state = (await read(false)).rows[0]?.state ?? null;
+  const tuples = sortByCodePoints(JSON.parse(state ?? '[]') as StateTuple[], ([control, asset, check]) => [control, check, asset]);
   return tuples.map(([control_id, asset_id, check_id, asset_name, status, reason, severity, details, connector_name, first_seen_scan, status_since_scan, status_changes]) =>
     toJudged({ control_id, asset_id, check_id, asset_name, status, reason, severity, details, connector_name, first_seen_scan, status_since_scan, status_changes }),
   );

@@ -33,6 +33,8 @@ export interface ScanRow {
    * summary counts only what it covered, so a trend must not read it as the state of the whole tenant.
    */
   readonly narrowed: boolean;
+  /** When `ward prune` removed the scan's finding detail (its summary stays); null while it has it. */
+  readonly prunedAt: Date | null;
 }
 
 interface ScanRecord {
@@ -46,7 +48,10 @@ interface ScanRecord {
   scope: string[] | null;
   controls: string[] | null;
   connectors?: string[] | null;
+  pruned_at?: Date | string | null;
 }
+
+const SCAN_COLUMNS = 'id, started_at, finished_at, status, source, error, summary, scope, controls, connectors, pruned_at';
 
 
 function toScanRow(row: ScanRecord): ScanRow {
@@ -62,6 +67,7 @@ function toScanRow(row: ScanRecord): ScanRow {
     controls: row.controls ?? null,
     connectors: row.connectors ?? null,
     narrowed: (row.scope ?? null) !== null || (row.controls ?? null) !== null,
+    prunedAt: row.pruned_at === null || row.pruned_at === undefined ? null : toDate(row.pruned_at),
   };
 }
 
@@ -168,26 +174,26 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans ORDER BY id');
+  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM scans ORDER BY id`);
   return rows.map(toScanRow);
 }
 
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRecord>('SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE id = $1', [scanId]);
+  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM scans WHERE id = $1`, [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
 /** Complete scans, oldest first. */
 export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE status = 'complete' ORDER BY id",
+    `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY id`,
   );
   return rows.map(toScanRow);
 }
 
 export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>(
-    "SELECT id, started_at, finished_at, status, source, error, summary, scope, controls, connectors FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+    `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1`,
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }

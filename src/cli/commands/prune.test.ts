@@ -75,7 +75,12 @@ test('ward prune as users run it: usage errors exit 2, --dry-run changes nothing
     const size = body.databaseBytes as { before: number; after: number };
     assert.ok(size.before > 0 && size.after > 0);
 
-    assert.equal((await ward(['scans', '--format', 'json'])).stdout, before.scans, 'ward scans lists every scan with its summary');
+    const scansAfter = JSON.parse((await ward(['scans', '--format', 'json'])).stdout) as { id: number; prunedAt?: string }[];
+    assert.deepEqual(scansAfter.map(({ prunedAt, ...scan }) => scan), JSON.parse(before.scans), 'ward scans lists every scan with its summary');
+    assert.deepEqual(scansAfter.map((s) => [s.id, typeof s.prunedAt]), [[1, 'string'], [2, 'string'], [3, 'undefined'], [4, 'undefined']], 'and says which were pruned');
+    const table = (await ward(['scans', '--format', 'table'])).stdout;
+    assert.match(table, /\n2 +complete, pruned +2026-03-02T/);
+    assert.match(table, /\n3 +complete +2026-03-03T/);
     assert.equal((await ward(['findings', '--format', 'json'])).stdout, before.findings);
     assert.equal((await ward(['findings', '--scan', '3', '--format', 'json'])).stdout, before.findings3);
     assert.equal((await ward(['diff', '--format', 'json'])).stdout, before.diff);

@@ -11,7 +11,7 @@ export interface ScansFlags {
   readonly output?: string | undefined;
 }
 
-/** `ward scans`: every scan with its status and summary, as a table or JSON. */
+/** `ward scans`: every scan with its status and summary, as a table or JSON; a pruned scan says so (`prunedAt`). */
 async function listScansCommand(context: CliContext, options: ScansFlags): Promise<void> {
   const format = options.format ?? defaultFormatFor(context, options.output);
   const scans = await withStore(context, options.db, (store) => listScans(store));
@@ -28,6 +28,7 @@ function scansJson(scans: readonly ScanRow[]): string {
     error: s.error,
     summary: s.summary,
     ...(s.connectors === null ? {} : { connectors: s.connectors }),
+    ...(s.prunedAt === null ? {} : { prunedAt: s.prunedAt.toISOString() }),
   }));
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -38,7 +39,8 @@ function scansTable(scans: readonly ScanRow[]): string {
     const by = s.summary?.byStatus;
     return [
       String(s.id),
-      s.status,
+      // its summary stays; ward findings --scan and ward diff --from refuse it
+      s.prunedAt === null ? s.status : `${s.status}, pruned`,
       s.finishedAt?.toISOString() ?? s.startedAt.toISOString(),
       by ? String(by.pass) : '',
       by ? String(by.fail) : '',
