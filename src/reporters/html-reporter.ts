@@ -231,29 +231,25 @@ interface SectionContext {
   readonly since: (f: Finding) => string;
 }
 
-/** `make(key)` computed once per key for the length of one report. */
-function once<K, V>(make: (key: K) => V): (key: K) => V {
-  const made = new Map<K, V>();
-  return (key) => {
-    if (!made.has(key)) made.set(key, make(key));
-    return made.get(key)!;
-  };
-}
-
 function sectionContext(report: ScanReport, asOf: Date): SectionContext {
   const assets = new Map((report.assets ?? []).map((asset) => [asset.id, asset]));
-  const cells = new Map<string, Map<string | null, string>>();
-  const since = once((firstSeen: string) => sinceText(firstSeen, asOf));
+  const cells = new Map<string, string>();
+  const notes = new Map<string, string>();
   return {
     asOf,
     source: report.scan.source,
     assetCell: (f) => {
-      const byName = cells.get(f.assetId) ?? new Map<string | null, string>();
-      cells.set(f.assetId, byName);
-      if (!byName.has(f.assetName)) byName.set(f.assetName, assetCell(f, assets.get(f.assetId)));
-      return byName.get(f.assetName)!;
+      // what the cell shows of the finding: its asset's id and name (no name and an empty one show alike)
+      const key = `${f.assetId}\u0000${f.assetName ?? ''}`;
+      if (!cells.has(key)) cells.set(key, assetCell(f, assets.get(f.assetId)));
+      return cells.get(key)!;
     },
-    since: (f) => (f.history ? since(f.history.firstSeen) : ''),
+    since: (f) => {
+      if (!f.history) return '';
+      const { firstSeen } = f.history;
+      if (!notes.has(firstSeen)) notes.set(firstSeen, sinceText(firstSeen, asOf));
+      return notes.get(firstSeen)!;
+    },
   };
 }
 

@@ -8,6 +8,7 @@
  * stored in a PostgreSQL text or jsonb value: such a row is refused with an error naming the table, the column
  * and the row, as the INSERT path it replaces refused it too, and nothing is written.
  */
+import { sortByCodePoints } from '../core/code-point-order.js';
 import { WardError } from '../core/errors.js';
 import type { CopyColumn, CopyColumnType } from '../core/sql-client.js';
 export type { CopyColumn, CopyColumnType } from '../core/sql-client.js';
@@ -152,12 +153,9 @@ export function* copyChunks(target: CopyTarget, rows: Iterable<readonly unknown[
  * `items` sorted by `key` (a copy; the input is left as it is), for a COPY into a table whose primary key is that
  * key. Rows that arrive in the index's order append to its right-hand pages instead of landing on a random page of
  * an index larger than the embedded store's buffers: a 100,000-subscription inventory loads in about two thirds of
- * the time (bench:inventory, 25.5 s unsorted against 16.1–18.5 s at the same load; bench/results/inventory.txt). The order is the C collation's (the embedded store's, byte order, which JS's
- * string comparison gives for these ids); on a server with another collation it is only a hint, and nothing else
- * depends on it.
+ * the time (bench:inventory, 25.5 s unsorted against 16.1–18.5 s at the same load; bench/results/inventory.txt). The order is the C collation's (the embedded store's: code point order, as
+ * sortByCodePoints gives it); on a server with another collation it is only a hint, and nothing else depends on it.
  */
 export function inKeyOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const keyed = items.map((item) => ({ key: key(item), item }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((entry) => entry.item);
+  return sortByCodePoints(items, (item) => [key(item)]);
 }

@@ -7,8 +7,9 @@
  * A finding's reason carries both in one text, so that every store and every report keeps them:
  * `no security contact; the address is empty (matched ["check: {securityContacts_SOME: null}", …])`.
  * `formatFailureReason` writes it and `splitFailureReason` reads it back (failure-reason.ts, which reports load
- * without this module's GraphQL); reports for people show the first part, JSON shows both. Between this module and combine-check-findings.ts an explanation travels as
- * `EXPLANATION_MARK` + JSON (evaluate-check puts the check's name in front of it; combining takes it off).
+ * without this module's GraphQL); reports for people show the first part, JSON shows both. Between this module and
+ * combine-check-findings.ts an explanation travels as `EXPLANATION_MARK` + JSON (evaluate-check puts the check's
+ * name in front of it; combining takes it off).
  */
 import { print, valueFromASTUntyped } from 'graphql';
 import type { Check } from '../model.js';
