@@ -25,6 +25,7 @@ const scan = (id: number): ScanRow => ({
   connectors: null,
   narrowed: false,
   prunedAt: null,
+  pin: null,
 });
 
 const item = (n: number, before: FindingStatus | null, after: FindingStatus | null, severity: Severity = 'high', connector: string | null = 'contoso', extra: Partial<ChangeItem> = {}): ChangeItem => ({

@@ -388,4 +388,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     carryOver: foldStoredHistory,
   },
+  {
+    version: 12,
+    name: 'pinned scans keep the inventory they collected',
+    sql: `
+      -- ward pin: a scan kept for an audit, with who pinned it and why. ward prune keeps its finding detail.
+      CREATE TABLE scan_pins (
+        scan_id integer PRIMARY KEY REFERENCES scans(id),
+        reason text NOT NULL,
+        pinned_by text NOT NULL,
+        pinned_at timestamptz NOT NULL
+      );
+      -- the inventory as it stood when the pinned scan completed, one row of the inventory table per row here, as
+      -- to_jsonb of it: a column added to the inventory later reads back as null for older pins (a NOT NULL one needs
+      -- its migration to give older pins a value)
+      CREATE TABLE pinned_connectors (
+        scan_id integer NOT NULL REFERENCES scan_pins(scan_id) ON DELETE CASCADE,
+        id text NOT NULL,
+        body jsonb NOT NULL,
+        PRIMARY KEY (scan_id, id)
+      );
+      CREATE TABLE pinned_security_contacts (
+        scan_id integer NOT NULL REFERENCES scan_pins(scan_id) ON DELETE CASCADE,
+        id text NOT NULL,
+        body jsonb NOT NULL,
+        PRIMARY KEY (scan_id, id)
+      );
+    `,
+  },
 ];

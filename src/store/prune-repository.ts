@@ -5,9 +5,11 @@
  * states and the before-images with scan_id > X (finding-state-repository.ts). So pruning removes the before-images
  * with scan_id <= K (they restore only states before K), the findings gone (`absent`) since before K (no kept scan
  * shows them, and none of their before-images is kept), and marks the scans before K pruned, which readers refuse.
- * Summaries, exception events, remediation runs and notification deliveries stay as they are.
+ * Summaries, exception events, remediation runs and notification deliveries stay as they are. K is never after the
+ * oldest pinned scan (ward pin): a pin keeps that scan's findings readable.
  */
 import { WardError } from '../core/errors.js';
+import { listPins, type ScanPin } from './scan-pin-repository.js';
 import { markInterruptedScans } from './scan-repository.js';
 import type { SqlClient, Store } from './sql-client.js';
 import { toDate } from './row-timestamps.js';
@@ -45,6 +47,8 @@ export interface PrunedRows {
 export interface PrunePlan {
   /** The oldest scan whose detail is kept; undefined when the store has no complete scan. */
   readonly keptFrom: number | undefined;
+  /** The pinned scan that keeps keptFrom where it is, when the rule alone would have pruned it and later scans. */
+  readonly heldByPin: ScanPin | null;
   /** The scans (any status) before keptFrom not pruned yet: how many, and the lowest and highest id. */
   readonly scans: { readonly count: number; readonly fromId: number | null; readonly toId: number | null };
   /** Before-images with scan_id <= keptFrom. */
@@ -79,12 +83,16 @@ async function planWithin(tx: SqlClient, rule: PruneRule, now: Date): Promise<Pr
     status: r.status,
   }));
   const complete = await tx.query<{ id: number; finished_at: Date | string }>("SELECT id, finished_at FROM scans WHERE status = 'complete' ORDER BY id");
-  const keptFrom = oldestKeptScan(
+  const byRule = oldestKeptScan(
     complete.rows.map((r) => ({ id: Number(r.id), finishedAt: toDate(r.finished_at) })),
     rule,
     now,
   );
-  if (keptFrom === undefined) return { keptFrom, scans: { count: 0, fromId: null, toId: null }, beforeImages: { rows: 0, bytes: 0 }, goneFindings: { rows: 0, bytes: 0 }, unfinished };
+  // a pinned scan keeps its detail: the state as of it is rebuilt from the before-images of every scan after it
+  const oldestPin = (await listPins(tx))[0];
+  const heldByPin = byRule !== undefined && oldestPin !== undefined && oldestPin.scanId < byRule ? oldestPin : null;
+  const keptFrom = heldByPin === null ? byRule : heldByPin.scanId;
+  if (keptFrom === undefined) return { keptFrom, heldByPin, scans: { count: 0, fromId: null, toId: null }, beforeImages: { rows: 0, bytes: 0 }, goneFindings: { rows: 0, bytes: 0 }, unfinished };
   const scans = (await tx.query<{ n: number; from_id: number | null; to_id: number | null }>(
     'SELECT count(*)::integer AS n, min(id) AS from_id, max(id) AS to_id FROM scans WHERE id < $1 AND pruned_at IS NULL',
     [keptFrom],
@@ -95,6 +103,7 @@ async function planWithin(tx: SqlClient, rule: PruneRule, now: Date): Promise<Pr
   };
   return {
     keptFrom,
+    heldByPin,
     scans: { count: count(scans?.n), fromId: scans?.from_id == null ? null : Number(scans.from_id), toId: scans?.to_id == null ? null : Number(scans.to_id) },
     beforeImages: await sized('SELECT count(*)::integer AS n, coalesce(sum(pg_column_size(t.*)), 0)::bigint AS bytes FROM finding_changes t WHERE t.scan_id <= $1'),
     goneFindings: await sized(

@@ -35,6 +35,8 @@ export interface ScanRow {
   readonly narrowed: boolean;
   /** When `ward prune` removed the scan's finding detail (its summary stays); null while it has it. */
   readonly prunedAt: Date | null;
+  /** Why and by whom the scan is pinned (`ward pin`: its inventory and findings are kept); null when it is not. */
+  readonly pin: { readonly reason: string; readonly pinnedBy: string; readonly pinnedAt: Date } | null;
 }
 
 interface ScanRecord {
@@ -49,9 +51,14 @@ interface ScanRecord {
   controls: string[] | null;
   connectors?: string[] | null;
   pruned_at?: Date | string | null;
+  pin_reason?: string | null;
+  pinned_by?: string | null;
+  pinned_at?: Date | string | null;
 }
 
-const SCAN_COLUMNS = 'id, started_at, finished_at, status, source, error, summary, scope, controls, connectors, pruned_at';
+/** A scan row with its pin (scan_pins has no column named like one of scans'). */
+const SCAN_COLUMNS = 'id, started_at, finished_at, status, source, error, summary, scope, controls, connectors, pruned_at, scan_pins.reason AS pin_reason, pinned_by, pinned_at';
+const SCANS = 'scans LEFT JOIN scan_pins ON scan_pins.scan_id = scans.id';
 
 
 function toScanRow(row: ScanRecord): ScanRow {
@@ -68,6 +75,7 @@ function toScanRow(row: ScanRecord): ScanRow {
     connectors: row.connectors ?? null,
     narrowed: (row.scope ?? null) !== null || (row.controls ?? null) !== null,
     prunedAt: row.pruned_at === null || row.pruned_at === undefined ? null : toDate(row.pruned_at),
+    pin: row.pin_reason === null || row.pin_reason === undefined ? null : { reason: row.pin_reason, pinnedBy: row.pinned_by ?? '', pinnedAt: toDate(row.pinned_at!) },
   };
 }
 
@@ -174,26 +182,26 @@ export async function insertFindings(client: SqlClient, scanId: number, findings
 }
 
 export async function listScans(client: SqlClient): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM scans ORDER BY id`);
+  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM ${SCANS} ORDER BY id`);
   return rows.map(toScanRow);
 }
 
 export async function getScan(client: SqlClient, scanId: number): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM scans WHERE id = $1`, [scanId]);
+  const { rows } = await client.query<ScanRecord>(`SELECT ${SCAN_COLUMNS} FROM ${SCANS} WHERE id = $1`, [scanId]);
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }
 
 /** Complete scans, oldest first. */
 export async function listCompleteScans(client: SqlClient): Promise<ScanRow[]> {
   const { rows } = await client.query<ScanRecord>(
-    `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY id`,
+    `SELECT ${SCAN_COLUMNS} FROM ${SCANS} WHERE status = 'complete' ORDER BY id`,
   );
   return rows.map(toScanRow);
 }
 
 export async function latestCompleteScan(client: SqlClient): Promise<ScanRow | undefined> {
   const { rows } = await client.query<ScanRecord>(
-    `SELECT ${SCAN_COLUMNS} FROM scans WHERE status = 'complete' ORDER BY id DESC LIMIT 1`,
+    `SELECT ${SCAN_COLUMNS} FROM ${SCANS} WHERE status = 'complete' ORDER BY id DESC LIMIT 1`,
   );
   return rows[0] ? toScanRow(rows[0]) : undefined;
 }

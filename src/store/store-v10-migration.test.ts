@@ -29,8 +29,11 @@ const expected = JSON.parse(readFileSync(new URL('expected.json', FIXTURE), 'utf
 };
 
 /** What JSON makes of a value (Dates as ISO strings, no undefined), as the fixture's reads were recorded. */
-// `prunedAt` (ScanRow) came after the fixture was recorded: null on every scan of a store never pruned, so left out here
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'prunedAt' && v === null ? undefined : v))) as unknown;
+// `prunedAt` and `pin` (ScanRow) came after the fixture was recorded: null on every scan of a store never pruned or
+// pinned, so left out here
+const laterNullFields = new Set(['prunedAt', 'pin']);
+const plain = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (key, v: unknown) => (laterNullFields.has(key) && v === null ? undefined : v))) as unknown;
 
 /** The fixture's reads, in its order (reading current findings may log expired exceptions, so order matters). */
 async function performReads(client: SqlClient): Promise<{ label: string; result: unknown }[]> {

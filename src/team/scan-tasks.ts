@@ -31,7 +31,7 @@ import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from '../scan/evaluate-controls.js';
 import { connectorQueue, type QueueOptions } from './queued-scan.js';
 import { TASKS, addJob } from './team-jobs.js';
-import { withShadowInventory } from './shadow-inventory.js';
+import { withShadowInventory } from '../store/shadow-inventory.js';
 
 /** What the jobs are given: the store, the clock, how to judge and how to reach ARM for a connector. */
 export interface ScanJobRuntime {

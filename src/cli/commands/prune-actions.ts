@@ -68,6 +68,7 @@ function pruneJson(rule: PruneRule, r: PruneResult): string {
     dryRun: r.dryRun,
     keep: rule,
     keptFrom: r.keptFrom ?? null,
+    heldByPin: r.heldByPin === null ? null : { scan: r.heldByPin.scanId, reason: r.heldByPin.reason, pinnedBy: r.heldByPin.pinnedBy, pinnedAt: r.heldByPin.pinnedAt.toISOString() },
     scans: r.scans,
     beforeImages: r.beforeImages,
     goneFindings: r.goneFindings,
@@ -80,7 +81,8 @@ function pruneJson(rule: PruneRule, r: PruneResult): string {
 function pruneTable(rule: PruneRule, r: PruneResult): string {
   const head = r.dryRun ? 'ward prune --dry-run' : 'ward prune';
   if (r.keptFrom === undefined) return `${head}: nothing to prune: no complete scan yet\n`;
-  if (!r.changes) return `${head}: nothing to prune: no scan before #${r.keptFrom} holds findings (${ruleText(rule)})\n`;
+  const held = r.heldByPin === null ? '' : `scan #${r.heldByPin.scanId} is pinned (${r.heldByPin.reason}): it and the scans after it keep their findings (ward unpin ${r.heldByPin.scanId} releases it)`;
+  if (!r.changes) return `${head}: nothing to prune: no scan before #${r.keptFrom} holds findings (${ruleText(rule)})\n${held ? `${held}\n` : ''}`;
   const will = (done: string, planned: string) => (r.dryRun ? planned : done);
   const range = r.scans.count === 0 ? '' : r.scans.fromId === r.scans.toId ? ` (#${r.scans.fromId})` : ` (#${r.scans.fromId} to #${r.scans.toId})`;
   const size = r.databaseBytes.after === null ? `${formatBytes(r.databaseBytes.before)} now` : `${formatBytes(r.databaseBytes.before)} before, ${formatBytes(r.databaseBytes.after)} after`;
@@ -94,6 +96,7 @@ function pruneTable(rule: PruneRule, r: PruneResult): string {
     `${head}: ${will('kept', 'would keep')} the findings of scan #${r.keptFrom} and later (${ruleText(rule)})${r.dryRun ? '; nothing was changed' : ''}`,
     ...formatColumns(rows),
   ];
+  if (held) lines.push(held);
   if (r.dryRun && r.unfinished.length > 0) {
     lines.push(`a prune now would be refused: ${r.unfinished.map((s) => `scan #${s.id} is ${s.status}`).join(', ')}`);
   }

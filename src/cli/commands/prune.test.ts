@@ -70,8 +70,8 @@ test('ward prune as users run it: usage errors exit 2, --dry-run changes nothing
     const done = await ward(['prune', '--keep-scans', '2']);
     assert.equal(done.code, 0, done.stderr);
     const body = JSON.parse(done.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(body), ['dryRun', 'keep', 'keptFrom', 'scans', 'beforeImages', 'goneFindings', 'databaseBytes', 'unfinished'], 'JSON off a terminal');
-    assert.deepEqual([body.dryRun, body.keep, body.keptFrom, body.scans, (body.goneFindings as { rows: number }).rows], [false, { keepScans: 2 }, 3, { count: 2, fromId: 1, toId: 2 }, 1]);
+    assert.deepEqual(Object.keys(body), ['dryRun', 'keep', 'keptFrom', 'heldByPin', 'scans', 'beforeImages', 'goneFindings', 'databaseBytes', 'unfinished'], 'JSON off a terminal');
+    assert.deepEqual([body.dryRun, body.keep, body.keptFrom, body.heldByPin, body.scans, (body.goneFindings as { rows: number }).rows], [false, { keepScans: 2 }, 3, null, { count: 2, fromId: 1, toId: 2 }, 1]);
     const size = body.databaseBytes as { before: number; after: number };
     assert.ok(size.before > 0 && size.after > 0);
 

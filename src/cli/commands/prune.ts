@@ -7,7 +7,7 @@ const actions = async () => (await import('./prune-actions.js')).pruneActions;
 
 /**
  * `ward prune`: removes the finding detail of old scans (their summaries stay, for `ward scans` and the trend) and
- * says what it removed and freed. JSON: {"dryRun", "keep", "keptFrom", "scans", "beforeImages", "goneFindings", "databaseBytes", "unfinished"}.
+ * says what it removed and freed. JSON: {"dryRun", "keep", "keptFrom", "heldByPin", "scans", "beforeImages", "goneFindings", "databaseBytes", "unfinished"}.
  */
 export const registerPrune: RegisterCommand = (program, context: CliContext) => {
   program

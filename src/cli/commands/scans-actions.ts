@@ -11,7 +11,7 @@ export interface ScansFlags {
   readonly output?: string | undefined;
 }
 
-/** `ward scans`: every scan with its status and summary, as a table or JSON; a pruned scan says so (`prunedAt`). */
+/** `ward scans`: every scan with its status and summary, as a table or JSON; a pruned or pinned scan says so (`prunedAt`, `pin`). */
 async function listScansCommand(context: CliContext, options: ScansFlags): Promise<void> {
   const format = options.format ?? defaultFormatFor(context, options.output);
   const scans = await withStore(context, options.db, (store) => listScans(store));
@@ -29,6 +29,7 @@ function scansJson(scans: readonly ScanRow[]): string {
     summary: s.summary,
     ...(s.connectors === null ? {} : { connectors: s.connectors }),
     ...(s.prunedAt === null ? {} : { prunedAt: s.prunedAt.toISOString() }),
+    ...(s.pin === null ? {} : { pin: { reason: s.pin.reason, pinnedBy: s.pin.pinnedBy, pinnedAt: s.pin.pinnedAt.toISOString() } }),
   }));
   return `${JSON.stringify(body, null, 2)}\n`;
 }
@@ -40,7 +41,7 @@ function scansTable(scans: readonly ScanRow[]): string {
     return [
       String(s.id),
       // its summary stays; ward findings --scan and ward diff --from refuse it
-      s.prunedAt === null ? s.status : `${s.status}, pruned`,
+      [s.status, ...(s.prunedAt === null ? [] : ['pruned']), ...(s.pin === null ? [] : ['pinned'])].join(', '),
       s.finishedAt?.toISOString() ?? s.startedAt.toISOString(),
       by ? String(by.pass) : '',
       by ? String(by.fail) : '',

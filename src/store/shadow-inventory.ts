@@ -7,7 +7,7 @@
  * tables never see a batch; many batches are judged at once on different connections.
  */
 import { WardError } from '../core/errors.js';
-import type { SqlClient } from '../store/sql-client.js';
+import type { SqlClient } from './sql-client.js';
 
 const SHADOWED = ['connectors', 'security_contacts'] as const;
 
