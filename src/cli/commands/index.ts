@@ -9,6 +9,7 @@ import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerIac } from './iac.js';
 import { registerNotify } from './notify.js';
+import { registerPin } from './pin.js';
 import { registerPolicy } from './policy.js';
 import { registerPrune } from './prune.js';
 import { registerQuery } from './query.js';
@@ -17,6 +18,7 @@ import { registerScan } from './scan.js';
 import { registerScans } from './scans.js';
 import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
+import { registerUnpin } from './unpin.js';
 import { registerWorker } from './worker.js';
 
 /** Commands import it from register-command.ts (a leaf: importing it from here would make a cycle). */
@@ -31,6 +33,8 @@ export const COMMANDS: Readonly<Record<string, RegisterCommand>> = {
   findings: registerFindings,
   scans: registerScans,
   prune: registerPrune,
+  pin: registerPin,
+  unpin: registerUnpin,
   diff: registerDiff,
   exceptions: registerExceptions,
   collect: registerCollect,
