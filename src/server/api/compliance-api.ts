@@ -109,7 +109,12 @@ type Scan {
   scope: [String!]
   controls: [String!]
   narrowed: Boolean!
+  "When ward prune removed the scan's findings (its summary stays); null while it has them."
+  prunedAt: String
+  "Why and by whom the scan is kept (ward pin); null when it is not pinned."
+  pin: ScanPin
 }
+type ScanPin { reason: String! pinnedBy: String! pinnedAt: String! }
 type DriftEntry {
   controlId: String!
   checkId: String!
@@ -210,6 +215,8 @@ export function scanJson(scan: ScanRow) {
     ...scan,
     startedAt: scan.startedAt.toISOString(),
     finishedAt: iso(scan.finishedAt),
+    prunedAt: iso(scan.prunedAt),
+    pin: scan.pin === null ? null : { ...scan.pin, pinnedAt: scan.pin.pinnedAt.toISOString() },
     summary: scan.summary ? { total: scan.summary.total, controls: scan.summary.controls, assets: scan.summary.assets, ...scan.summary.byStatus } : null,
   };
 }

@@ -5,6 +5,7 @@ import type { Capture } from '../../core/inventory/capture.js';
 import { createRun, finishRun, insertChange } from '../../remediation/remediation-repository.js';
 import { scanDiff } from '../../scan/scan-diff.js';
 import { listExceptionEvents } from '../../store/exception-repository.js';
+import { pinScan, unpinScan } from '../../store/scan-pin-repository.js';
 import type { Store } from '../../store/sql-client.js';
 import { FIXTURE_NOW, serverFixture, SAMPLE_TENANT_DIR, type ServerFixture } from '../test-support/server-fixture.js';
 import { GRAPHQL_API_LIMITS } from './api-limits.js';
@@ -117,6 +118,20 @@ describe('compliance queries', () => {
     assert.deepEqual(answer.exceptionEvents.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['add', 'fixture']]);
     assert.deepEqual(answer.remediationRuns, []);
     assert.deepEqual(answer.scanJobs, []);
+  });
+
+  test('a scan says whether it is pinned (reason, who, when) and pruned', async () => {
+    const at = new Date(FIXTURE_NOW);
+    await pinScan(fixture.context.store, { scanId: 2, reason: 'SOC 2 <audit> "FY26"', actor: 'auditor', now: at });
+    try {
+      const answer = await data(api, '{ scans { id prunedAt pin { reason pinnedBy pinnedAt } } }');
+      assert.deepEqual(answer.scans, [
+        { id: 1, prunedAt: null, pin: null },
+        { id: 2, prunedAt: null, pin: { reason: 'SOC 2 <audit> "FY26"', pinnedBy: 'auditor', pinnedAt: at.toISOString() } },
+      ]);
+    } finally {
+      await unpinScan(fixture.context.store, 2);
+    }
   });
 
   test('an exception past its expiry reads expired', async () => {
