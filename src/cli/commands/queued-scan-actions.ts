@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WardError } from '../../core/errors.js';
 import type { Control } from '../../core/model.js';
-import { REPORTERS, type ReportFormat } from '../../reporters/index.js';
+import { READS_ASSETS, REPORTERS, type ReportFormat } from '../../reporters/index.js';
 import { WARD_VERSION, type ScanReport } from '../../reporters/scan-report.js';
 import { listExceptions } from '../../store/exception-repository.js';
 import { listInventoryAssets } from '../../store/inventory-repository.js';
@@ -103,7 +103,7 @@ export async function runQueuedScan(context: CliContext, options: QueuedScanFlag
       asOf: done.scan.startedAt.toISOString(),
       trend: await readTrend(store, { upToScanId: done.scan.id }),
       exceptions: await listExceptions(store),
-      assets: await listInventoryAssets(store),
+      ...(READS_ASSETS[format] ? { assets: await listInventoryAssets(store) } : {}),
     };
     emit(context, REPORTERS[format](report, reportOptionsFor(context, options)), options.output);
     context.exitCode = exitCodeFor(findings.map((f) => f.status), failOn);
