@@ -110,6 +110,24 @@ test('HTML: per failing subscription its tags, first seen and age, and the exact
   assert.equal(readableTime('not a time'), 'not a time');
 });
 
+test('HTML: every failing finding shows its own remediate command, escaped, whatever its subscription id and the source', () => {
+  const base = sampleReport();
+  const failing = base.findings.find((f) => f.status === 'fail' && f.expiredException === undefined)!;
+  const ids = ['abc', '-starts-with-dash', '--subscription', "it's", 'a b --c', '<b>x</b>&', 'WARD0SUBSCRIPTION0SLOT', 'x WARD0SUBSCRIPTION0SLOT y', '𝔘'];
+  const assetIds = [...ids.map((id) => `/subscriptions/${id}`), 'not/a subscription --id', '/subscriptions/a/resourceGroups/b'];
+  const sources = ['live:management.azure.com', "offline:/tmp/my capture's --dir", 'offline:/x/WARD0SUBSCRIPTION0SLOT'];
+  for (const control of [base.controls[0]!, { ...base.controls[0]!, id: "other control's --id" }]) {
+    for (const source of sources) {
+      const findings = assetIds.map((assetId) => ({ ...failing, controlId: control.id, assetId }));
+      const html = htmlReporter({ ...base, controls: [control], findings, scan: { ...base.scan, source } }, { colour: false });
+      const shown = [...html.matchAll(/<code class="cmd">(.*?)<\/code>/g)].map((m) => m[1]);
+      // what each command is, made the slow way: the whole command split before each option, every part escaped
+      const expected = assetIds.map((assetId) => remediateCommand(control, assetId, source).split(/ (?=--)/).map((part) => `<span>${escapeHtml(part)}</span>`).join(' '));
+      assert.deepEqual(shown, expected, `${control.id} over ${source}`);
+    }
+  }
+});
+
 test('HTML: framework rows carry the counts of their control, and each framework says how many mappings are met', () => {
   const html = htmlReporter(sampleReport(), { colour: false });
   const frameworks = html.slice(html.indexOf('<section id="frameworks">'), html.indexOf('</section>', html.indexOf('<section id="frameworks">')));

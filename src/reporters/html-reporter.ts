@@ -191,11 +191,14 @@ function trendChart(allPoints: readonly TrendPoint[]): string {
 
 /** The `ward remediate` dry run that plans the fix of one subscription for one control. */
 export function remediateCommand(control: Control, assetId: string, source: string): string {
-  const subscription = /^\/subscriptions\/([^/]+)$/i.exec(assetId)?.[1] ?? assetId;
+  const subscription = subscriptionOf(assetId);
   const offline = source.startsWith('offline:') ? ` --offline ${shellWord(source.slice('offline:'.length))}` : '';
   const email = control.id === EMAIL_CONTROL_ID ? ' --email <address>' : '';
   return `ward remediate --control ${shellWord(control.id)} --subscription ${shellWord(subscription)}${email}${offline}`;
 }
+
+/** The subscription id of a subscription's ARM id (any other asset id as it is). */
+const subscriptionOf = (assetId: string): string => /^\/subscriptions\/([^/]+)$/i.exec(assetId)?.[1] ?? assetId;
 
 /** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
 function shellWord(word: string): string {
@@ -229,20 +232,52 @@ interface SectionContext {
   readonly assetCell: (f: Finding) => string;
   /** When the finding was first seen (sinceText), once per distinct time: a scan's, shared by many findings. */
   readonly since: (f: Finding) => string;
+  /** The remediate command of a failing finding as HTML (commandHtml), from one template per control. */
+  readonly command: (control: Control, assetId: string) => string;
+}
+
+/** The command, escaped, with each option and its value in a span: they never part across lines (copying keeps it whole). */
+const commandHtml = (command: string): string => command.split(/ (?=--)/).map((part) => `<span>${e(part)}</span>`).join(' ');
+
+/** Stands for the subscription in a control's command template: safe characters, and not a subscription id. */
+const SUBSCRIPTION_SLOT = 'WARD0SUBSCRIPTION0SLOT';
+
+/**
+ * commandHtml of remediateCommand, from a template made once per control: in a large tenant's report there are tens
+ * of thousands of failing findings, and the command differs only by its subscription. A subscription that shellWord
+ * leaves as it is and that does not start with `-` neither needs escaping nor adds or removes a place where the
+ * command is split, so putting it in the template's slot gives the same text; any other asset id is rendered whole.
+ */
+function commandRenderer(source: string): (control: Control, assetId: string) => string {
+  const templates = new Map<string, readonly string[] | null>();
+  return (control, assetId) => {
+    const subscription = subscriptionOf(assetId);
+    if (!templates.has(control.id)) {
+      const pieces = commandHtml(remediateCommand(control, `/subscriptions/${SUBSCRIPTION_SLOT}`, source)).split(SUBSCRIPTION_SLOT);
+      templates.set(control.id, pieces.length === 2 ? pieces : null);
+    }
+    const template = templates.get(control.id);
+    if (!template || !/^[A-Za-z0-9_@%+=:,./][A-Za-z0-9_@%+=:,./-]*$/.test(subscription)) return commandHtml(remediateCommand(control, assetId, source));
+    return `${template[0]}${subscription}${template[1]}`;
+  };
 }
 
 function sectionContext(report: ScanReport, asOf: Date): SectionContext {
   const assets = new Map((report.assets ?? []).map((asset) => [asset.id, asset]));
-  const cells = new Map<string, string>();
+  const cells = new Map<string, { readonly name: string; readonly cell: string }>();
   const notes = new Map<string, string>();
   return {
     asOf,
     source: report.scan.source,
     assetCell: (f) => {
-      // what the cell shows of the finding: its asset's id and name (no name and an empty one show alike)
-      const key = `${f.assetId}\u0000${f.assetName ?? ''}`;
-      if (!cells.has(key)) cells.set(key, assetCell(f, assets.get(f.assetId)));
-      return cells.get(key)!;
+      // what the cell shows of the finding: its asset's id and name (no name and an empty one show alike); an asset
+      // has one name in a report, and a finding that gives it another is rendered on its own
+      const name = f.assetName ?? '';
+      const cached = cells.get(f.assetId);
+      if (cached?.name === name) return cached.cell;
+      const cell = assetCell(f, assets.get(f.assetId));
+      if (!cached) cells.set(f.assetId, { name, cell });
+      return cell;
     },
     since: (f) => {
       if (!f.history) return '';
@@ -250,6 +285,7 @@ function sectionContext(report: ScanReport, asOf: Date): SectionContext {
       if (!notes.has(firstSeen)) notes.set(firstSeen, sinceText(firstSeen, asOf));
       return notes.get(firstSeen)!;
     },
+    command: commandRenderer(report.scan.source),
   };
 }
 
@@ -264,8 +300,7 @@ function controlSection(control: Control, findings: readonly Finding[], context:
         ? `${e(findingReason(f, { original: true }))}<br><span class="note">Accepted by ${e(f.exception.owner)} until ${e(f.exception.expires)} (${e(f.exception.id)}): ${e(f.exception.reason)}</span>`
         : e(findingReason(f));
       // an option and its value never part across lines (copying the command keeps it whole either way)
-      const command = remediateCommand(control, f.assetId, context.source).split(/ (?=--)/).map((part) => `<span>${e(part)}</span>`).join(' ');
-      const fix = f.status === 'fail' ? `<code class="cmd">${command}</code>` : '';
+      const fix = f.status === 'fail' ? `<code class="cmd">${context.command(control, f.assetId)}</code>` : '';
       return `<tr><td>${status}</td><td>${context.assetCell(f)}${context.since(f)}</td><td>${cause}</td><td>${fix}</td></tr>`;
     })
     .join('');
@@ -310,12 +345,12 @@ function exceptionsTable(exceptions: readonly ExceptionRecord[], asOf: Date): st
 <p class="note">An exception accepts a known failure until the end of its expiry day (UTC); it never covers an error. Once expired, the finding counts as a failure again.</p>`;
 }
 
-function frameworkTable(report: ScanReport): string {
+function frameworkTable(report: ScanReport, findingsOf: (control: Control) => readonly Finding[]): string {
   const verdictOf = (c: Record<FindingStatus, number>): 'not-met' | 'excepted' | 'met' => (c.fail + c.error > 0 ? 'not-met' : c.excepted > 0 ? 'excepted' : 'met');
   const PILL = { 'not-met': '<span class="pill fail">Not met</span>', excepted: '<span class="pill excepted">Met with exceptions</span>', met: '<span class="pill pass">Met</span>' } as const;
   const perFramework = new Map<string, { requirements: number; met: number }>();
   const rows = report.controls.flatMap((control) => {
-    const counts = countByStatus(report.findings.filter((f) => f.controlId === control.id));
+    const counts = countByStatus(findingsOf(control));
     const verdict = verdictOf(counts);
     return control.frameworks.map((f) => {
       const key = `${f.framework} ${f.version}`;
@@ -344,17 +379,20 @@ export const htmlReporter: StringReporter = (report) => {
   const counts = countByStatus(report.findings);
   const asOf = new Date(report.asOf ?? report.scan.finishedAt ?? report.scan.startedAt);
   const subscriptions = new Set(report.findings.map((f) => f.assetId)).size;
+  const byControl = new Map<string, Finding[]>(report.controls.map((control) => [control.id, []]));
+  for (const finding of report.findings) byControl.get(finding.controlId)?.push(finding);
+  const findingsOf = (control: Control): readonly Finding[] => byControl.get(control.id) ?? [];
   const card = (n: string | number, label: string, colour?: string, extra = '') =>
     `<div class="card${extra}"><div class="n"${colour ? ` style="color:${colour}"` : ''}>${e(n)}</div><div class="l">${e(label)}</div></div>`;
   const controlRows = report.controls
     .map((control) => {
-      const c = countByStatus(report.findings.filter((f) => f.controlId === control.id));
+      const c = countByStatus(findingsOf(control));
       return `<tr><td><strong>${e(control.title)}</strong><br><code class="muted">${e(control.id)}</code></td><td><span class="sev ${e(control.severity)}">${e(control.severity)}</span></td>
 <td class="num">${c.pass}</td><td class="num">${c.fail}</td><td class="num">${c.error}</td><td class="num">${c.excepted}</td><td class="num">${c.skipped}</td><td class="num">${pct(c.pass, judged(c))}</td><td>${statusBar(c)}</td></tr>`;
     })
     .join('');
   const context = sectionContext(report, asOf);
-  const sections = report.controls.map((control) => controlSection(control, report.findings.filter((f) => f.controlId === control.id), context)).join('');
+  const sections = report.controls.map((control) => controlSection(control, findingsOf(control), context)).join('');
   const trend = report.trend ?? [];
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -378,7 +416,7 @@ export const htmlReporter: StringReporter = (report) => {
 <section id="controls"><h2>Controls</h2>
 <table><thead><tr><th>Control</th><th>Severity</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Error</th><th class="num">Excepted</th><th class="num">Skipped</th><th class="num">Compliant</th><th style="width:140px"></th></tr></thead><tbody>${controlRows}</tbody></table></section>
 
-<section id="frameworks"><h2>Frameworks</h2>${frameworkTable(report)}</section>
+<section id="frameworks"><h2>Frameworks</h2>${frameworkTable(report, findingsOf)}</section>
 
 <section id="failing"><h2>Subscriptions per control and how to fix them</h2>${sections || '<p class="muted">No controls in this report.</p>'}</section>
 
