@@ -27,6 +27,23 @@ export function reasonAndFilters(finding: Finding): { readonly reason: string; r
   return { reason: own.text, matched: original.matched.length === 0 ? [] : filtersOf(finding, original.matched) };
 }
 
+/**
+ * reasonAndFilters for the findings of one report: a reason read before for the same control and check gives the
+ * same answer, so it is not split again (a large tenant's failures share a few thousand reasons, each a JSON list
+ * to parse). The answers are shared between findings: callers must not change them.
+ */
+export function reasonsAndFiltersOfReport(): (finding: Finding) => ReturnType<typeof reasonAndFilters> {
+  const seen = new Map<string, { readonly controlId: string; readonly checkId: string; readonly answer: ReturnType<typeof reasonAndFilters> }>();
+  return (finding) => {
+    if (finding.originalReason !== undefined) return reasonAndFilters(finding);
+    const hit = seen.get(finding.reason);
+    if (hit !== undefined && hit.controlId === finding.controlId && hit.checkId === finding.checkId) return hit.answer;
+    const answer = reasonAndFilters(finding);
+    if (hit === undefined) seen.set(finding.reason, { controlId: finding.controlId, checkId: finding.checkId, answer });
+    return answer;
+  };
+}
+
 function filtersOf(finding: Finding, matched: readonly string[]): MatchedFilter[] {
   return matched.map((entry) => {
     const at = entry.indexOf(': ');

@@ -39,3 +39,11 @@ test('JSON: written in pieces, the text is byte for byte one JSON.stringify of t
     if (findings.length > 500) assert.ok(pieces.length > 3, 'more than one piece of findings');
   }
 });
+
+test('JSON: findings that share a reason text still get their own check in `matched`', () => {
+  const base = sampleReport();
+  const failing = base.findings.find((f) => f.status === 'fail' && f.reason.includes('(matched ['))!;
+  const findings = ['a-control', 'b-control', 'a-control'].map((controlId, i) => ({ ...failing, controlId, checkId: `${controlId}/check${i}`, assetId: `/subscriptions/${i}` }));
+  const parsed = JSON.parse(reportString(jsonReporter({ ...base, findings }, { colour: false }))) as { findings: { matched: { checkId: string }[] }[] };
+  assert.deepEqual(parsed.findings.map((f) => f.matched.map((m) => m.checkId)), [['a-control/check'], ['b-control/check'], ['a-control/check']]);
+});
