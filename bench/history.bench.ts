@@ -8,7 +8,8 @@
  *
  * The history is written by a loader that writes exactly what a scan writes for its findings, one scan per day with
  * one Date per day: beginScan, then in one transaction holdRunningScan, storeScanFindings and completeScan with
- * summariseFindings (src/store/scan-repository.ts, src/store/finding-state-repository.ts). It skips the inventory and
+ * summariseFindings (src/store/scan-repository.ts, src/store/finding-state-repository.ts; completeScan keeps the
+ * latest state for readers, migration 13), then vacuumStateSnapshots. It skips the inventory and
  * the evaluation: a full scan replaces the inventory (TRUNCATE), so the inventory does not grow with the history.
  * Churn, deterministic (seeded): each day about 0.5% of the findings leave their base verdict (pass <-> fail, some to
  * error) for 1 to 3 days and then return to it, so about 1% of the findings change status per day; about 5
@@ -56,7 +57,7 @@ import { readCurrentFindings } from '../src/scan/current-findings.js';
 import { loadControls } from '../src/scan/load-controls.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { scanDiff } from '../src/scan/scan-diff.js';
-import { storeScanFindings } from '../src/store/finding-state-repository.js';
+import { storeScanFindings, vacuumStateSnapshots } from '../src/store/finding-state-repository.js';
 import { listInventoryAssets } from '../src/store/inventory-repository.js';
 import { openStore } from '../src/store/open-store.js';
 import { beginScan, completeScan, holdRunningScan, summariseFindings } from '../src/store/scan-repository.js';
@@ -235,6 +236,7 @@ async function loadScan(store: Store, at: Date, findings: readonly Finding[]): P
     await storeScanFindings(tx, { id, scope: null, controls: null }, findings);
     await completeScan(tx, id, new Date(at.getTime() + 60_000), summariseFindings(findings));
   });
+  await vacuumStateSnapshots(store); // as runScan does once the scan has committed
 }
 
 // ---------------------------------------------------------------------------------------------------------------

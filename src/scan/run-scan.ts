@@ -4,7 +4,7 @@ import type { Control, Finding, Inventory } from '../core/model.js';
 import type { OnScanPhase } from '../core/scan-phases.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
-import { storeScanFindings } from '../store/finding-state-repository.js';
+import { storeScanFindings, vacuumStateSnapshots } from '../store/finding-state-repository.js';
 import { beginScan, completeScan, failScan, holdRunningScan, interruptScan, summariseFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from './evaluate-controls.js';
@@ -110,6 +110,7 @@ export async function runScan(options: RunScanOptions): Promise<ScanResult> {
       await completeScan(tx, scanId, finishedAt, summary);
       return { scanId, startedAt, finishedAt, findings, summary };
     });
+    await vacuumStateSnapshots(store);
     onPhase('stored');
     return result;
   } catch (error) {

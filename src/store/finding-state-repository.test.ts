@@ -9,6 +9,7 @@ import { scanDiff } from '../scan/scan-diff.js';
 import { seedControls, subscription, tinyTenant } from '../scan/test-support/tiny-tenant.js';
 import { findingsOfScan, judgedFindingsAt, storeScanFindings } from './finding-state-repository.js';
 import { beginScan, completeScan, coverageBetween, failScan, holdRunningScan, summariseFindings } from './scan-repository.js';
+import { pruneScans } from './prune-repository.js';
 import type { Store } from './sql-client.js';
 import { buildFindingTimelines, findingKey, judgedStateOracle, type ScanPoint } from './test-support/finding-history-oracle.js';
 import { TEST_STORE_KINDS } from './test-support/test-store.js';
@@ -147,6 +148,46 @@ for (const kind of TEST_STORE_KINDS) {
     }
   });
 
+  test(`the latest state is kept as its readers read it, and any other change to finding_states drops it (${kind.name})`, { skip: kind.skip }, async () => {
+    const store = (await kind.open())!;
+    try {
+      const kept = async () => (await store.query<{ scan_id: number }>('SELECT scan_id FROM state_snapshots')).rows.map((r) => Number(r.scan_id));
+      const scan = async (verdicts: Parameters<typeof tinyTenant>[0], day: number, scope?: string[]) =>
+        (await runScan({ store, controls: seedControls(), inventory: tinyTenant(verdicts), source: 'test', now: () => new Date(Date.UTC(2026, 2, day)), ...(scope ? { scope } : {}) })).scanId;
+      const built = async (scanId: number) => {
+        // the state as readers build it without the kept one: what the kept one must say
+        await store.exec('DELETE FROM state_snapshots');
+        return judgedFindingsAt(store, scanId);
+      };
+      await scan({ a: 'fail', b: 'fail', c: 'pass' }, 1);
+      const second = await scan({ a: 'pass', b: 'fail' }, 2);
+      assert.deepEqual(await kept(), [second], 'one kept state, the latest scan\'s');
+      const fromKept = await judgedFindingsAt(store, second);
+      assert.deepEqual(fromKept, await built(second));
+      assert.deepEqual(await kept(), []);
+
+      const third = await scan({ a: 'fail' }, 3, [subscription('a')]);
+      assert.deepEqual(await kept(), [third], 'a narrowed scan keeps the whole state too');
+      const narrowed = await judgedFindingsAt(store, third);
+      assert.deepEqual(narrowed, await built(third));
+      assert.deepEqual(narrowed.map((f) => [f.assetId, f.status]), [[subscription('a'), 'fail'], [subscription('b'), 'fail']], 'b as scan 2 judged it');
+
+      const fourth = await scan({ a: 'fail', b: 'fail' }, 4);
+      await store.query("UPDATE finding_states SET reason = 'changed by another writer' WHERE asset_id = $1", [subscription('b')]);
+      assert.deepEqual(await kept(), [], 'the trigger dropped the kept state');
+      assert.ok((await judgedFindingsAt(store, fourth)).some((f) => f.reason === 'changed by another writer'), 'never a stale read');
+
+      const fifth = await scan({ a: 'fail' }, 5);
+      const before = await judgedFindingsAt(store, fifth);
+      await pruneScans(store, { rule: { keepScans: 1 }, now: new Date(Date.UTC(2026, 2, 6)) });
+      assert.deepEqual(await kept(), [fifth], 'ward prune keeps it');
+      assert.deepEqual(await judgedFindingsAt(store, fifth), before);
+      assert.deepEqual(await built(fifth), before);
+    } finally {
+      await store.close();
+    }
+  });
+
   test(`the judged state comes in code point order of control, check and asset, and stays scan N's when N+1 completes during the read (${kind.name})`, { skip: kind.skip }, async () => {
     const store = (await kind.open())!;
     try {
@@ -178,7 +219,8 @@ for (const kind of TEST_STORE_KINDS) {
       const racing: Store = {
         ...store,
         query: async (sql, params) => {
-          if (!completed && sql.includes('json_agg')) {
+          // the first read of the state: the kept one (migration 13), or the state built from finding_states
+          if (!completed && (sql.includes('state_snapshots') || sql.includes('json_agg'))) {
             completed = true;
             await store1(second, verdicts('pass'));
           }

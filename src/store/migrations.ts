@@ -416,4 +416,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'the latest judged state kept as the text its readers read',
+    sql: `
+      -- Written when a scan completes (refreshStateSnapshot): the non-absent rows of finding_states as one JSON text,
+      -- so that reading the current state does not build it again (0.3-0.5 s at 80,000 findings). Derived data: at
+      -- most one row, for the latest complete scan, removed by any change to finding_states; without it a reader
+      -- builds the state from finding_states as before. Compressed (PostgreSQL's default for text): 28 MB of JSON at
+      -- 80,000 findings is 4 MB on disk and in the WAL, read as fast as uncompressed and written in 0.3 s more.
+      CREATE TABLE state_snapshots (
+        scan_id integer PRIMARY KEY REFERENCES scans(id),
+        state text NOT NULL
+      );
+      CREATE FUNCTION ward_drop_state_snapshot() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM state_snapshots;
+        RETURN NULL;
+      END
+      $$;
+      -- no writer of finding_states can leave a snapshot behind that no longer says what the table holds
+      CREATE TRIGGER finding_states_drop_snapshot AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON finding_states
+        FOR EACH STATEMENT EXECUTE FUNCTION ward_drop_state_snapshot();
+    `,
+  },
 ];

@@ -11,6 +11,7 @@
 import { WardError } from '../core/errors.js';
 import { listPins, type ScanPin } from './scan-pin-repository.js';
 import { markInterruptedScans } from './scan-repository.js';
+import { refreshStateSnapshot, vacuumStateSnapshots } from './finding-state-repository.js';
 import type { SqlClient, Store } from './sql-client.js';
 import { toDate } from './row-timestamps.js';
 
@@ -139,6 +140,9 @@ export async function pruneScans(store: Store, options: { readonly rule: PruneRu
     await tx.query('DELETE FROM finding_changes WHERE scan_id <= $1', [k]);
     await tx.query("DELETE FROM finding_states WHERE status = 'absent' AND status_since_scan < $1", [k]);
     await tx.query('UPDATE scans SET pruned_at = $2 WHERE id < $1 AND pruned_at IS NULL', [k, options.now]);
+    // removing absent rows dropped the kept state (the trigger of migration 13); what readers read is unchanged
+    const latest = await tx.query<{ id: number | null }>("SELECT max(id) AS id FROM scans WHERE status = 'complete'");
+    if (latest.rows[0]?.id != null) await refreshStateSnapshot(tx, Number(latest.rows[0].id));
     return planned;
   });
   const changes = hasChanges(plan);
@@ -146,5 +150,6 @@ export async function pruneScans(store: Store, options: { readonly rule: PruneRu
   // outside the transaction (VACUUM cannot run in one): the freed space is reused by later writes
   await store.exec('VACUUM finding_changes');
   await store.exec('VACUUM finding_states');
+  await vacuumStateSnapshots(store);
   return { ...plan, dryRun, changes, databaseBytes: { before, after: await databaseBytes(store) } };
 }

@@ -2,7 +2,7 @@ import type { ScanCoverage } from '../core/engine/diff-findings.js';
 import type { Finding, FindingStatus } from '../core/model.js';
 import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient, Store } from './sql-client.js';
-import { VERDICT_COPY, verdictValues } from './finding-state-repository.js';
+import { VERDICT_COPY, refreshStateSnapshot, verdictValues } from './finding-state-repository.js';
 import { toDate } from './row-timestamps.js';
 
 export type ScanStatus = 'queued' | 'running' | 'complete' | 'failed' | 'interrupted';
@@ -135,12 +135,17 @@ export async function holdRunningScan(tx: SqlClient, scanId: number): Promise<vo
   await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [SCAN_LOCK_NAMESPACE, scanId]);
 }
 
+/**
+ * Marks a scan complete, in the transaction that folded its findings (last: the state it keeps is then final), and
+ * keeps the state as readers read it when the scan is now the latest (refreshStateSnapshot).
+ */
 export async function completeScan(client: SqlClient, scanId: number, finishedAt: Date, summary: ScanSummary): Promise<void> {
   await client.query("UPDATE scans SET status = 'complete', finished_at = $2, summary = $3, error = NULL WHERE id = $1", [
     scanId,
     finishedAt,
     JSON.stringify(summary),
   ]);
+  await refreshStateSnapshot(client, scanId);
 }
 
 /** A scan stopped on purpose (Ctrl-C, SIGTERM): nothing of it was stored. */

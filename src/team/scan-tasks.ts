@@ -25,7 +25,7 @@ import { getConnectorConfig } from '../store/connector-config-repository.js';
 import { listExceptions, recordExpiredExceptions } from '../store/exception-repository.js';
 import { replaceInventory } from '../store/inventory-repository.js';
 import { toDate } from '../store/row-timestamps.js';
-import { foldStagedFindings } from '../store/finding-state-repository.js';
+import { foldStagedFindings, vacuumStateSnapshots } from '../store/finding-state-repository.js';
 import { completeScan, failScan, insertFindings, type ScanSummary } from '../store/scan-repository.js';
 import type { SqlClient, Store } from '../store/sql-client.js';
 import { evaluateControls } from '../scan/evaluate-controls.js';
@@ -471,4 +471,5 @@ export async function finishScanJob(runtime: ScanJobRuntime, payload: { scanId: 
     await tx.query("UPDATE scan_batches SET subscriptions = '[]'::jsonb WHERE scan_id = $1", [payload.scanId]);
     await addJob(tx, TASKS.notifyScan, { scanId: payload.scanId }, { jobKey: `ward:notify:${payload.scanId}`, maxAttempts: 5 });
   });
+  await vacuumStateSnapshots(runtime.store);
 }
