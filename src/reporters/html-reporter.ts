@@ -257,7 +257,7 @@ function commandRenderer(source: string): (control: Control, assetId: string) =>
       templates.set(control.id, pieces.length === 2 ? pieces : null);
     }
     const template = templates.get(control.id);
-    if (!template || !/^[A-Za-z0-9_@%+=:,./][A-Za-z0-9_@%+=:,./-]*$/.test(subscription)) return commandHtml(remediateCommand(control, assetId, source));
+    if (!template || shellWord(subscription) !== subscription || subscription.startsWith('-')) return commandHtml(remediateCommand(control, assetId, source));
     return `${template[0]}${subscription}${template[1]}`;
   };
 }

@@ -189,20 +189,23 @@ function toJudged(r: StateRow): JudgedFinding {
   return { finding: withExtras, firstSeenScan: Number(r.first_seen_scan), statusSinceScan: Number(r.status_since_scan), statusChanges: Number(r.status_changes) };
 }
 
+/** The id of the latest complete scan, as a subquery: the scan whose state finding_states holds as it is. */
+const LATEST_COMPLETE_SCAN = "(SELECT max(id) FROM scans WHERE status = 'complete')";
+
+/** The whole judged state of the latest scan as judgedStateAt reads it: one JSON text (STATE_COLUMNS_JSON). */
+const LATEST_STATE_SQL = `SELECT ${STATE_COLUMNS_JSON}::text AS state FROM (${stateAtSql(true, "status <> 'absent'", 'true')}) judged`;
+
 /**
- * Keeps the latest state as its readers read it (migration 13), in the transaction that completes scan `scanId`,
- * after its findings are folded: one JSON text of the non-absent rows, exactly what judgedStateAt builds for the
- * latest scan. Written only when `scanId` is then the latest complete scan. The trigger on finding_states removes
- * it at the next change; the space of the one it replaces is reused after a VACUUM (vacuumStateSnapshots).
+ * Keeps the latest complete scan's state as its readers read it (migration 13), in the transaction that changed it
+ * (a scan's completion, after its findings are folded; a prune): the text judgedStateAt reads for the latest scan,
+ * built by the same statement. The trigger on finding_states removes it at the next change; the space of the one
+ * it replaces is reused after a VACUUM (vacuumStateSnapshots). Nothing is kept while no scan is complete.
  */
-export async function refreshStateSnapshot(tx: SqlClient, scanId: number): Promise<void> {
+export async function refreshStateSnapshot(tx: SqlClient): Promise<void> {
   await tx.query('DELETE FROM state_snapshots');
   await tx.query(
-    `INSERT INTO state_snapshots (scan_id, state)
-     SELECT $1::integer, ${STATE_COLUMNS_JSON}::text FROM finding_states
-     WHERE status <> 'absent'
-     HAVING $1::integer = (SELECT max(id) FROM scans WHERE status = 'complete')`,
-    [scanId],
+    `INSERT INTO state_snapshots (scan_id, state) SELECT $1::integer, state FROM (${LATEST_STATE_SQL}) latest WHERE $1::integer IS NOT NULL`,
+    [(await tx.query<{ id: number | null }>(`SELECT ${LATEST_COMPLETE_SCAN} AS id`)).rows[0]?.id ?? null],
   );
 }
 
@@ -217,7 +220,7 @@ export async function vacuumStateSnapshots(store: Pick<SqlClient, 'exec'>): Prom
 /** The kept state of complete scan $1 when it is still the latest (null: none kept, or no longer the latest). */
 async function stateSnapshot(client: SqlClient, scanId: number): Promise<string | null> {
   const { rows } = await client.query<{ state: string }>(
-    "SELECT state FROM state_snapshots WHERE scan_id = $1 AND scan_id = (SELECT max(id) FROM scans WHERE status = 'complete')",
+    `SELECT state FROM state_snapshots WHERE scan_id = $1 AND scan_id = ${LATEST_COMPLETE_SCAN}`,
     [scanId],
   );
   return rows[0]?.state ?? null;
@@ -226,7 +229,7 @@ async function stateSnapshot(client: SqlClient, scanId: number): Promise<string 
 /** A complete scan whose state can be read: NOT_FOUND for an unknown, unfinished or pruned one. */
 async function readableScan(client: SqlClient, scanId: number): Promise<{ latest: boolean }> {
   const { rows } = await client.query<{ status: string; pruned_at: unknown; latest: boolean }>(
-    "SELECT status, pruned_at, id = (SELECT max(id) FROM scans WHERE status = 'complete') AS latest FROM scans WHERE id = $1",
+    `SELECT status, pruned_at, id = ${LATEST_COMPLETE_SCAN} AS latest FROM scans WHERE id = $1`,
     [scanId],
   );
   const row = rows[0];
@@ -289,7 +292,7 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
       // The latest scan's state is finding_states as it is, but a scan can complete (on a server, from another
       // process) after readableScan said $1 is the latest: the statement checks it again in its own snapshot and
       // returns no state when it no longer is, and the state is then rebuilt as of $1 like any earlier scan's.
-      `SELECT CASE WHEN ${asLatest ? "(SELECT max(id) FROM scans WHERE status = 'complete') = $1::integer" : 'true'}
+      `SELECT CASE WHEN ${asLatest ? `${LATEST_COMPLETE_SCAN} = $1::integer` : 'true'}
          THEN ${STATE_COLUMNS_JSON}::text END AS state FROM (${stateAtSql(
         asLatest,
         `status <> 'absent' AND ($2::text IS NULL OR status = $2)`,

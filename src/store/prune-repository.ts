@@ -141,8 +141,7 @@ export async function pruneScans(store: Store, options: { readonly rule: PruneRu
     await tx.query("DELETE FROM finding_states WHERE status = 'absent' AND status_since_scan < $1", [k]);
     await tx.query('UPDATE scans SET pruned_at = $2 WHERE id < $1 AND pruned_at IS NULL', [k, options.now]);
     // removing absent rows dropped the kept state (the trigger of migration 13); what readers read is unchanged
-    const latest = await tx.query<{ id: number | null }>("SELECT max(id) AS id FROM scans WHERE status = 'complete'");
-    if (latest.rows[0]?.id != null) await refreshStateSnapshot(tx, Number(latest.rows[0].id));
+    await refreshStateSnapshot(tx);
     return planned;
   });
   const changes = hasChanges(plan);

@@ -137,7 +137,7 @@ export async function holdRunningScan(tx: SqlClient, scanId: number): Promise<vo
 
 /**
  * Marks a scan complete, in the transaction that folded its findings (last: the state it keeps is then final), and
- * keeps the state as readers read it when the scan is now the latest (refreshStateSnapshot).
+ * keeps the latest complete scan's state as readers read it (refreshStateSnapshot).
  */
 export async function completeScan(client: SqlClient, scanId: number, finishedAt: Date, summary: ScanSummary): Promise<void> {
   await client.query("UPDATE scans SET status = 'complete', finished_at = $2, summary = $3, error = NULL WHERE id = $1", [
@@ -145,7 +145,7 @@ export async function completeScan(client: SqlClient, scanId: number, finishedAt
     finishedAt,
     JSON.stringify(summary),
   ]);
-  await refreshStateSnapshot(client, scanId);
+  await refreshStateSnapshot(client);
 }
 
 /** A scan stopped on purpose (Ctrl-C, SIGTERM): nothing of it was stored. */
