@@ -17,6 +17,7 @@ import type { CopyColumn } from '../core/sql-client.js';
 import type { SqlClient } from './sql-client.js';
 import { inKeyOrder } from './copy-rows.js';
 import { sortByCodePoints } from '../core/code-point-order.js';
+import { decodeStateSnapshot, encodeStateSnapshot } from './state-snapshot-codec.js';
 
 /** What a narrowed scan covered: its subscriptions (null: all) and its controls (null: all). */
 export interface ScanCoverageRow {
@@ -182,6 +183,16 @@ function stateColumns(text: string | null): StateColumns {
   return Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, arrays[i] ?? []])) as unknown as StateColumns;
 }
 
+/**
+ * The rows in the order readers give them: control, check and asset, in code point order (the embedded store's C
+ * collation) whatever the engine's collation. Sorted here, not by the database: PGlite's sort of 80,000 rows by
+ * three text keys took 1.3 s (the control ids share long prefixes), this 40–90 ms.
+ */
+function inReadOrder(c: StateColumns): StateColumns {
+  const order = sortByCodePoints(c.control_id.map((_, i) => i), (i) => [c.control_id[i]!, c.check_id[i]!, c.asset_id[i]!]);
+  return Object.fromEntries(STATE_COLUMNS.map((name) => [name, order.map((i) => c[name][i])])) as unknown as StateColumns;
+}
+
 function toJudged(r: StateRow): JudgedFinding {
   const finding: Finding = { controlId: r.control_id, checkId: r.check_id, assetId: r.asset_id, assetName: r.asset_name, status: r.status as FindingStatus, reason: r.reason, severity: r.severity };
   // no spread in the common case: this runs once per finding (80,000 in a large tenant's read), and few have details or a connector
@@ -196,17 +207,21 @@ const LATEST_COMPLETE_SCAN = "(SELECT max(id) FROM scans WHERE status = 'complet
 const LATEST_STATE_SQL = `SELECT ${STATE_COLUMNS_JSON}::text AS state FROM (${stateAtSql(true, "status <> 'absent'", 'true')}) judged`;
 
 /**
- * Keeps the latest complete scan's state as its readers read it (migration 13), in the transaction that changed it
- * (a scan's completion, after its findings are folded; a prune): the text judgedStateAt reads for the latest scan,
- * built by the same statement. The trigger on finding_states removes it at the next change; the space of the one
- * it replaces is reused after a VACUUM (vacuumStateSnapshots). Nothing is kept while no scan is complete.
+ * Keeps the latest complete scan's state as its readers read it (migration 14), in the transaction that changed it
+ * (a scan's completion, after its findings are folded; a prune): the columns judgedStateAt reads for the latest
+ * scan, built by the same statement and put in the same order, encoded by state-snapshot-codec.ts. The trigger on
+ * finding_states removes it at the next change; the space of the one it replaces is reused after a VACUUM
+ * (vacuumStateSnapshots). Nothing is kept while no scan is complete.
  */
 export async function refreshStateSnapshot(tx: SqlClient): Promise<void> {
   await tx.query('DELETE FROM state_snapshots');
-  await tx.query(
-    `INSERT INTO state_snapshots (scan_id, state) SELECT $1::integer, state FROM (${LATEST_STATE_SQL}) latest WHERE $1::integer IS NOT NULL`,
-    [(await tx.query<{ id: number | null }>(`SELECT ${LATEST_COMPLETE_SCAN} AS id`)).rows[0]?.id ?? null],
-  );
+  const latest = (await tx.query<{ id: number | null }>(`SELECT ${LATEST_COMPLETE_SCAN} AS id`)).rows[0]?.id ?? null;
+  if (latest === null) return;
+  const { rows } = await tx.query<{ state: string | null }>(LATEST_STATE_SQL, [latest]);
+  const columns = inReadOrder(stateColumns(rows[0]?.state ?? null));
+  const bytes = encodeStateSnapshot(STATE_COLUMNS, STATE_COLUMNS.map((c) => columns[c]));
+  // as base64 text both ways: PGlite converts a bytea value to and from JavaScript 10 times slower (0.1 s for 1 MB)
+  await tx.query("INSERT INTO state_snapshots (scan_id, state) VALUES ($1, decode($2, 'base64'))", [latest, Buffer.from(bytes).toString('base64')]);
 }
 
 /**
@@ -217,13 +232,17 @@ export async function vacuumStateSnapshots(store: Pick<SqlClient, 'exec'>): Prom
   await store.exec('VACUUM state_snapshots').catch(() => undefined);
 }
 
-/** The kept state of complete scan $1 when it is still the latest (null: none kept, or no longer the latest). */
-async function stateSnapshot(client: SqlClient, scanId: number): Promise<string | null> {
+/**
+ * The kept state of complete scan $1 when it is still the latest, in read order (null: none kept, no longer the
+ * latest, or not readable as a state: the caller builds it).
+ */
+async function stateSnapshot(client: SqlClient, scanId: number): Promise<StateColumns | null> {
   const { rows } = await client.query<{ state: string }>(
-    `SELECT state FROM state_snapshots WHERE scan_id = $1 AND scan_id = ${LATEST_COMPLETE_SCAN}`,
+    `SELECT encode(state, 'base64') AS state FROM state_snapshots WHERE scan_id = $1 AND scan_id = ${LATEST_COMPLETE_SCAN}`,
     [scanId],
   );
-  return rows[0]?.state ?? null;
+  const columns = rows[0] === undefined ? null : decodeStateSnapshot(Buffer.from(rows[0].state, 'base64'), STATE_COLUMNS);
+  return columns === null ? null : (Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, columns[i]!])) as unknown as StateColumns);
 }
 
 /** A complete scan whose state can be read: NOT_FOUND for an unknown, unfinished or pruned one. */
@@ -285,8 +304,7 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
   const coverage = query.coverage;
   // one row of JSON text, parsed natively: decoding 80,000 rows of 12 columns through PGlite's protocol took 2.4 s,
   // a JSON array per row 1.4 s, and one array per column (fewer JSON values for PGlite to build) about 0.2 s less.
-  // Sorted here, not by the database: PGlite's sort of 80,000 rows by three text keys took 1.3 s (the control ids
-  // share long prefixes), this 40–50 ms, in the same (byte) order on every engine.
+  // Put in read order here, not by the database (inReadOrder).
   const read = (asLatest: boolean) =>
     client.query<{ state: string | null }>(
       // The latest scan's state is finding_states as it is, but a scan can complete (on a server, from another
@@ -310,13 +328,15 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
       ],
     );
   const whole = query.status === undefined && keys === undefined && coverage === undefined;
-  let state = latest && whole ? await stateSnapshot(client, scanId) : null;
-  state ??= (await read(latest)).rows[0]?.state ?? null;
-  if (state === null && latest) state = (await read(false)).rows[0]?.state ?? null;
-  const c = stateColumns(state);
-  const rows = c.control_id.map((_, i) => i);
-  return sortByCodePoints(rows, (i) => [c.control_id[i]!, c.check_id[i]!, c.asset_id[i]!]).map((i) =>
-    toJudged({
+  let c = latest && whole ? await stateSnapshot(client, scanId) : null;
+  if (c === null) {
+    let state = (await read(latest)).rows[0]?.state ?? null;
+    if (state === null && latest) state = (await read(false)).rows[0]?.state ?? null;
+    c = inReadOrder(stateColumns(state));
+  }
+  const judged = new Array<JudgedFinding>(c.control_id.length);
+  for (let i = 0; i < judged.length; i += 1) {
+    judged[i] = toJudged({
       control_id: c.control_id[i]!,
       asset_id: c.asset_id[i]!,
       check_id: c.check_id[i]!,
@@ -329,8 +349,9 @@ export async function judgedStateAt(client: SqlClient, scanId: number, query: Ju
       first_seen_scan: c.first_seen_scan[i]!,
       status_since_scan: c.status_since_scan[i]!,
       status_changes: c.status_changes[i]!,
-    }),
-  );
+    });
+  }
+  return judged;
 }
 
 /** The findings of the judged state as of complete scan `scanId` (see judgedStateAt). */
