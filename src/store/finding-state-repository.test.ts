@@ -183,6 +183,15 @@ for (const kind of TEST_STORE_KINDS) {
       assert.deepEqual(await kept(), [fifth], 'ward prune keeps it');
       assert.deepEqual(await judgedFindingsAt(store, fifth), before);
       assert.deepEqual(await built(fifth), before);
+
+      const sixth = await scan({ a: 'pass', b: 'fail' }, 7);
+      const read = await judgedFindingsAt(store, sixth);
+      // damaged in place (the trigger watches finding_states only): refused by gzip's checksum, the state is built
+      await store.query("UPDATE state_snapshots SET state = overlay(state placing '\\x00ff'::bytea from 20)");
+      assert.deepEqual(await kept(), [sixth]);
+      assert.deepEqual(await judgedFindingsAt(store, sixth), read, 'a damaged kept state is never read');
+      await store.query("UPDATE state_snapshots SET state = '\\x'::bytea");
+      assert.deepEqual(await judgedFindingsAt(store, sixth), read, 'nor an empty one');
     } finally {
       await store.close();
     }
