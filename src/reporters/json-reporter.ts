@@ -1,5 +1,5 @@
 import type { Reporter, ScanReport } from './scan-report.js';
-import { countByStatus } from './scan-report.js';
+import { countByControlAndStatus, countByStatus } from './scan-report.js';
 import { reasonsAndFiltersOfReport } from './finding-reason.js';
 
 /**
@@ -42,6 +42,7 @@ const PIECE_CLOSE = '\n  ]\n}';
 export const jsonReporter: Reporter = (report) => jsonPieces(report);
 
 function* jsonPieces(report: ScanReport): Generator<string, void, undefined> {
+  const byControl = countByControlAndStatus(report.findings);
   const head = {
     tool: report.tool,
     scan: report.scan,
@@ -51,7 +52,7 @@ function* jsonPieces(report: ScanReport): Generator<string, void, undefined> {
       title: control.title,
       severity: control.severity,
       frameworks: control.frameworks,
-      summary: countByStatus(report.findings.filter((f) => f.controlId === control.id)),
+      summary: byControl.get(control.id) ?? countByStatus([]),
     })),
     findings: [],
   };

@@ -70,6 +70,17 @@ export function countByStatus(findings: readonly Finding[]): Record<FindingStatu
   return counts;
 }
 
+/** countByStatus per control, in one pass over the findings (a control without findings has no entry). */
+export function countByControlAndStatus(findings: readonly Finding[]): Map<string, Record<FindingStatus, number>> {
+  const byControl = new Map<string, Record<FindingStatus, number>>();
+  for (const finding of findings) {
+    let counts = byControl.get(finding.controlId);
+    if (counts === undefined) byControl.set(finding.controlId, (counts = countByStatus([])));
+    counts[finding.status] += 1;
+  }
+  return byControl;
+}
+
 /** `2026-03-10 09:00 UTC`: an ISO time as people read it (reports are read across time zones: always UTC). */
 export function readableTime(iso: string): string {
   const time = new Date(iso);

@@ -1,7 +1,7 @@
 import type { Control, Finding, FindingStatus } from '../core/model.js';
 import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
 import { findingReason } from './finding-reason.js';
-import { countByStatus, DEFAULT_REPORT_WIDTH, readableTime, type StringReporter } from './scan-report.js';
+import { countByControlAndStatus, countByStatus, DEFAULT_REPORT_WIDTH, readableTime, type StringReporter } from './scan-report.js';
 import { wrapText, wrapUnits } from './wrap-text.js';
 
 const COLOURS: Record<FindingStatus | 'dim' | 'bold', [number, number]> = {
@@ -91,8 +91,9 @@ export const tableReporter: StringReporter = (report, { colour, width: givenWidt
   lines.push(paint(colour, 'bold', title!), ...more);
   lines.push('');
   const header = ['CONTROL', 'SEVERITY', 'PASS', 'FAIL', 'ERROR', 'EXCEPTED', 'SKIPPED'];
+  const byControl = countByControlAndStatus(report.findings);
   const rows = report.controls.map((control) => {
-    const counts = countByStatus(report.findings.filter((f) => f.controlId === control.id));
+    const counts = byControl.get(control.id) ?? countByStatus([]);
     return [control.id, control.severity, String(counts.pass), String(counts.fail), String(counts.error), String(counts.excepted), String(counts.skipped)];
   });
   const [head, ...body] = formatColumns([header, ...rows]);

@@ -6,7 +6,7 @@
 import { splitFailureReason } from '../../core/engine/failure-reason.js';
 import type { Control, Finding } from '../../core/model.js';
 import { remediateCommand } from '../../reporters/html-reporter.js';
-import { countByStatus } from '../../reporters/scan-report.js';
+import { countByControlAndStatus, countByStatus } from '../../reporters/scan-report.js';
 import { controlProse, proseLine } from './control-prose.js';
 import { assetCell, currentOrNone, e, externalLink, notFoundPage, pager, paginate, pill, renderPage, statusBar, table } from './page-layout.js';
 import type { PageHandler } from './page-request.js';
@@ -14,8 +14,9 @@ import type { PageHandler } from './page-request.js';
 export const controlsPage: PageHandler = async (request) => {
   const current = await currentOrNone(request.context);
   const findings = current?.findings ?? [];
+  const byControl = countByControlAndStatus(findings);
   const rows = request.context.controls.map((control) => {
-    const c = countByStatus(findings.filter((f) => f.controlId === control.id));
+    const c = byControl.get(control.id) ?? countByStatus([]);
     const frameworks = [...new Set(control.frameworks.map((f) => `${f.framework} ${f.version}`))].map((f) => `<span class="tag">${e(f)}</span>`).join('');
     return `<tr><th scope="row"><a href="/controls/${encodeURIComponent(control.id)}">${e(control.title)}</a><br><code class="muted">${e(control.id)}</code></th><td><span class="sev ${e(control.severity)}">${e(control.severity)}</span></td><td>${e(control.service)}</td><td>${frameworks}</td><td class="num">${c.fail}</td><td class="num">${c.error}</td><td>${current ? statusBar(c) : '<span class="muted">no scan yet</span>'}</td></tr>`;
   });
