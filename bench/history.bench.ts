@@ -34,8 +34,9 @@
  * process reads it (its lock admits one process).
  *
  * WARD_BENCH_SCALE (default 1) divides the subscription counts; WARD_BENCH_DAYS (default 365) sets the number of
- * scans; WARD_BENCH_ENGINES=pglite,postgres picks the engines; WARD_BENCH_OUT names the output file. A trial run
- * writes to the temporary directory, the full run bench/results/history.txt, rewritten after every measured point
+ * scans; WARD_BENCH_ENGINES=pglite,postgres picks the engines; WARD_BENCH_OUT names the output file;
+ * WARD_BENCH_KEEP=1 keeps the embedded store for a closer look (its path is printed). A trial run writes to the
+ * temporary directory, the full run bench/results/history.txt, rewritten after every measured point
  * (a run stopped midway leaves its figures so far). The load average is printed with every row.
  */
 import { spawn } from 'node:child_process';
@@ -69,6 +70,7 @@ const WARD = join(ROOT, 'bin/ward.js');
 const RESULTS = join(ROOT, 'bench/results/history.txt');
 const SCALE = Math.max(1, Number(process.env.WARD_BENCH_SCALE ?? '1'));
 const DAYS = Math.max(2, Number(process.env.WARD_BENCH_DAYS ?? '365'));
+const KEEP = process.env.WARD_BENCH_KEEP === '1';
 const ENGINES = (process.env.WARD_BENCH_ENGINES ?? 'pglite,postgres').split(',').map((e) => e.trim());
 const SUBSCRIPTIONS = Math.max(20, Math.round(20_000 / SCALE));
 const ADDED_PER_DAY = 5 / SCALE;
@@ -525,7 +527,8 @@ async function main(): Promise<void> {
   } finally {
     if (database) await queryOnce(database.base, `DROP DATABASE IF EXISTS ${database.name}`).catch(() => undefined);
     postgres?.stop();
-    rmSync(scratch, { recursive: true, force: true });
+    if (KEEP) console.error(`kept the embedded store for a closer look: ${join(scratch, 'store')}`);
+    else rmSync(scratch, { recursive: true, force: true });
   }
   checkpoint();
   process.stdout.write(`\nwritten to ${OUT}\n`);

@@ -6,7 +6,7 @@
 import { coverageTest, diffFindings, type FindingsDiff } from '../core/engine/diff-findings.js';
 import { WardError } from '../core/errors.js';
 import { coverageBetween, getScan, listCompleteScans, type ScanRow } from '../store/scan-repository.js';
-import { countOtherJudgedKeys, judgedFindingsAt, keysChangedBetween, otherJudgedKeys } from '../store/finding-state-repository.js';
+import { countOtherJudgedKeys, judgedFindingsAt, keptStateSize, keysChangedBetween, otherJudgedKeys } from '../store/finding-state-repository.js';
 import type { SqlClient } from '../store/sql-client.js';
 
 export interface ScanDiff {
@@ -44,12 +44,16 @@ export async function diffBetween(client: SqlClient, from: ScanRow, to: ScanRow)
   const [early, late] = from.id <= to.id ? [from, to] : [to, from];
   const keys = await keysChangedBetween(client, early.id, late.id);
   const lookedAt = await coverageBetween(client, from.id, to.id);
-  const changed = diffFindings(await judgedFindingsAt(client, from.id, { keys }), await judgedFindingsAt(client, to.id, { keys }), lookedAt);
+  const atTo = await judgedFindingsAt(client, to.id, { keys });
+  const changed = diffFindings(await judgedFindingsAt(client, from.id, { keys }), atTo, lookedAt);
   // a finding that did not change in between is judged the same at both scans: it is unchanged, or out of scope
   let unchanged: number;
   let outOfScope = 0;
-  if (lookedAt === null) unchanged = await countOtherJudgedKeys(client, to.id, keys);
-  else {
+  if (lookedAt === null) {
+    // the state at `to` holds the keys read above (one finding per key judged then) and the others
+    const size = await keptStateSize(client, to.id);
+    unchanged = size === null ? await countOtherJudgedKeys(client, to.id, keys) : size - atTo.length;
+  } else {
     const covered = coverageTest(lookedAt);
     const others = await otherJudgedKeys(client, to.id, keys);
     outOfScope = others.filter((k) => !covered(k)).length;

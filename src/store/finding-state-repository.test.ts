@@ -7,7 +7,7 @@ import { readCurrentFindings } from '../scan/current-findings.js';
 import { runScan } from '../scan/run-scan.js';
 import { scanDiff } from '../scan/scan-diff.js';
 import { seedControls, subscription, tinyTenant } from '../scan/test-support/tiny-tenant.js';
-import { findingsOfScan, judgedFindingsAt, storeScanFindings } from './finding-state-repository.js';
+import { countOtherJudgedKeys, findingsOfScan, keptStateSize, judgedFindingsAt, storeScanFindings } from './finding-state-repository.js';
 import { beginScan, completeScan, coverageBetween, failScan, holdRunningScan, summariseFindings } from './scan-repository.js';
 import { pruneScans } from './prune-repository.js';
 import type { Store } from './sql-client.js';
@@ -162,9 +162,13 @@ for (const kind of TEST_STORE_KINDS) {
       await scan({ a: 'fail', b: 'fail', c: 'pass' }, 1);
       const second = await scan({ a: 'pass', b: 'fail' }, 2);
       assert.deepEqual(await kept(), [second], 'one kept state, the latest scan\'s');
+      const everyKey = (await judgedFindingsAt(store, second)).map((f) => ({ controlId: f.controlId, assetId: f.assetId }));
+      assert.equal(await keptStateSize(store, second), everyKey.length, 'its size is kept with it');
+      assert.equal(await countOtherJudgedKeys(store, second, everyKey.slice(1)), 1);
       const fromKept = await judgedFindingsAt(store, second);
       assert.deepEqual(fromKept, await built(second));
       assert.deepEqual(await kept(), []);
+      assert.equal(await keptStateSize(store, second), null, 'none without it');
 
       const third = await scan({ a: 'fail' }, 3, [subscription('a')]);
       assert.deepEqual(await kept(), [third], 'a narrowed scan keeps the whole state too');

@@ -453,7 +453,10 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE state_snapshots;
       CREATE TABLE state_snapshots (
         scan_id integer PRIMARY KEY REFERENCES scans(id),
-        state bytea NOT NULL
+        state bytea NOT NULL,
+        -- how many findings it holds: what a diff counts as unchanged without reading them (finding_states less
+        -- the changed keys took a full scan of the table, 60-110 ms at 80,000 findings on PGlite)
+        findings integer NOT NULL CHECK (findings >= 0)
       );
       ALTER TABLE state_snapshots ALTER COLUMN state SET STORAGE EXTERNAL;
     `,
