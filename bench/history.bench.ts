@@ -25,8 +25,8 @@
  *   - the store's size (du -sb of the PGlite directory; pg_database_size on PostgreSQL) and the rows of
  *     finding_states and finding_changes;
  *   - the next scan through the real path: runScan in-process (inventory replaced, the controls evaluated, the
- *     findings folded) over the subscriptions alive that day, compared with the same at 1 scan. It is one more scan of
- *     the history: the loader goes on after it (so the store holds exactly the number of scans the row says).
+ *     findings folded) over the subscriptions alive that day, median of 3 in a row, compared with the same at 1 scan.
+ *     Each is one more scan of the history; the loader goes on after them (the row gives the scans before them).
  * At the last point, on PostgreSQL, EXPLAIN ANALYZE of the queries readCurrentFindings and scanDiff send.
  *
  * Engines: PGlite (an on-disk store directory, as users have) and PostgreSQL (WARD_BENCH_PG, a fresh database
@@ -393,13 +393,21 @@ async function measureEngine(engine: Engine, tenant: Tenant, scratch: string): P
         lastQueries.push({ sql: '-- scanDiff', params: [], ms: 0 });
         await scanDiff(log);
       }
-      // the next scan through the real path: one more scan of the history
-      scans += 1;
-      churn.advance(scans);
-      const inventory = churn.inventory();
-      const scanAt = new Date(START + (scans - 1) * DAY_MS);
-      const next = await timed(() => runScan({ store, controls, inventory, source: 'bench:real', now: () => scanAt }));
-      const point: Point = { scans: scans - 1, subscriptions: inventory.connectors.length, findingsCli, findingsIn, diffCli, diffIn, open, nextScan: next.ms, html, htmlBytes, size, states, changes, load: loadAt };
+      // the next scan through the real path, median of RUNS in a row (one alone varied by 15% between runs on a
+      // shared machine): each one more scan of the history
+      const measuredAt = scans;
+      const nextTimes: number[] = [];
+      let subscriptions = 0;
+      for (let run = 0; run < RUNS; run += 1) {
+        scans += 1;
+        churn.advance(scans);
+        const inventory = churn.inventory();
+        subscriptions ||= inventory.connectors.length;
+        const scanAt = new Date(START + (scans - 1) * DAY_MS);
+        nextTimes.push((await timed(() => runScan({ store, controls, inventory, source: 'bench:real', now: () => scanAt }))).ms);
+      }
+      const next = { ms: median(nextTimes) };
+      const point: Point = { scans: measuredAt, subscriptions, findingsCli, findingsIn, diffCli, diffIn, open, nextScan: next.ms, html, htmlBytes, size, states, changes, load: loadAt };
       points.push(point);
       process.stdout.write(
         `  (${engine.name} at ${point.scans} scans: findings ${sec(findingsCli)} / ${sec(findingsIn)}, diff ${sec(diffCli)} / ${sec(diffIn)}, next scan ${sec(next.ms)}, ` +
