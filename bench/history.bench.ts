@@ -428,7 +428,7 @@ async function measureEngine(engine: Engine, tenant: Tenant, scratch: string): P
   }
   const loaderTotal = loadTimes.reduce((a, b) => a + b, 0);
   print(
-    `${count(DAYS)} scans (${count(points.length)} of them real, the others by the loader) in ${sec(performance.now() - started)}; ` +
+    `${count(scans)} scans (${count(points.length * RUNS)} of them real, the others by the loader) in ${sec(performance.now() - started)}; ` +
       `the loader took ${sec(median(loadTimes))} per scan (median; first ${sec(loadTimes[0]!)}, last ${sec(loadTimes.at(-1)!)}, max ${sec(Math.max(...loadTimes))}; ${sec(loaderTotal)} in all).`,
   );
   print();
