@@ -177,10 +177,14 @@ type StateColumns = { readonly [K in keyof StateRow]: readonly StateRow[K][] };
 /** `json_build_array(json_agg(c1), json_agg(c2), …)`: the aggregates of one query level see the rows in one order. */
 const STATE_COLUMNS_JSON = `json_build_array(${STATE_COLUMNS.map((c) => `json_agg(${c})`).join(', ')})`;
 
+/** Parallel arrays in STATE_COLUMNS' order as one object of arrays (a missing or null one: empty). */
+function namedColumns(arrays: readonly (readonly unknown[] | null | undefined)[]): StateColumns {
+  return Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, arrays[i] ?? []])) as unknown as StateColumns;
+}
+
 /** The columns of a read back as one object of arrays (no rows: every array empty, json_agg's null). */
 function stateColumns(text: string | null): StateColumns {
-  const arrays = (text === null ? [] : (JSON.parse(text) as (unknown[] | null)[])) as unknown[][];
-  return Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, arrays[i] ?? []])) as unknown as StateColumns;
+  return namedColumns(text === null ? [] : (JSON.parse(text) as (unknown[] | null)[]));
 }
 
 /**
@@ -190,7 +194,7 @@ function stateColumns(text: string | null): StateColumns {
  */
 function inReadOrder(c: StateColumns): StateColumns {
   const order = sortByCodePoints(c.control_id.map((_, i) => i), (i) => [c.control_id[i]!, c.check_id[i]!, c.asset_id[i]!]);
-  return Object.fromEntries(STATE_COLUMNS.map((name) => [name, order.map((i) => c[name][i])])) as unknown as StateColumns;
+  return namedColumns(STATE_COLUMNS.map((name) => order.map((i) => c[name][i])));
 }
 
 function toJudged(r: StateRow): JudgedFinding {
@@ -246,7 +250,7 @@ async function stateSnapshot(client: SqlClient, scanId: number): Promise<StateCo
     [scanId],
   );
   const columns = rows[0] === undefined ? null : decodeStateSnapshot(Buffer.from(rows[0].state, 'base64'), STATE_COLUMNS);
-  return columns === null ? null : (Object.fromEntries(STATE_COLUMNS.map((c, i) => [c, columns[i]!])) as unknown as StateColumns);
+  return columns === null ? null : namedColumns(columns);
 }
 
 /** A complete scan whose state can be read: NOT_FOUND for an unknown, unfinished or pruned one. */
@@ -419,8 +423,8 @@ export async function countOtherJudgedKeys(client: SqlClient, scanId: number, ex
 /**
  * How many findings the state as of complete scan `scanId` holds, when its state is kept (it is the latest and
  * nothing changed since; else null): without reading them, where counting finding_states took a full scan of the
- * table (60–110 ms at 80,000 findings on PGlite). A scan's state never changes once complete (a prune only removes
- * whole scans' detail), so the count stays right for that scan after a later one completes.
+ * table (60–110 ms at 80,000 findings on PGlite). It may be put together with a read of the same scan's state made
+ * by another statement: a complete scan's state never changes (a prune removes only older scans' detail).
  */
 export async function keptStateSize(client: SqlClient, scanId: number): Promise<number | null> {
   const { rows } = await client.query<{ findings: number }>(`SELECT findings FROM state_snapshots WHERE scan_id = $1 AND scan_id = ${LATEST_COMPLETE_SCAN}`, [scanId]);
