@@ -12,7 +12,7 @@ if (argv[0] !== '--runs' || separator !== 2) throw new Error('usage: scan-scanne
 const runs = Number(argv[1]);
 const wardArgs = argv.slice(separator + 1);
 
-const { main } = await import(new URL('../dist/cli/main.js', import.meta.url).href);
+const { main } = await import(new URL('../dist/bundle/main.js', import.meta.url).href);
 
 async function once() {
   const started = performance.now();

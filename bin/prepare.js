@@ -19,7 +19,7 @@ for (const [name, target] of Object.entries(typeof bin === 'string' ? { ward: bi
   symlinkSync(relative(binDir, join(root, target)), link); // relative, as npm's own links: the clone can move
 }
 
-if (process.env.npm_command === 'exec' && existsSync(join(root, 'dist', 'cli', 'main.js'))) process.exit(0);
+if (process.env.npm_command === 'exec' && existsSync(join(root, 'dist', 'bundle', 'main.js'))) process.exit(0);
 const npm = process.env.npm_execpath;
 const build = npm
   ? spawnSync(process.execPath, [npm, 'run', 'build'], { cwd: root, stdio: 'inherit' })

@@ -48,9 +48,9 @@ test('under npx it links but does not build a project that is built; an unbuilt 
   const { dir, fakeNpm, calls } = projectCopy();
   try {
     prepare(dir, { npm_command: 'exec', npm_execpath: fakeNpm });
-    assert.equal(readFileSync(calls, 'utf8'), 'run build\n', 'nothing built yet (no dist/cli/main.js): build');
-    mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
-    writeFileSync(join(dir, 'dist', 'cli', 'main.js'), '');
+    assert.equal(readFileSync(calls, 'utf8'), 'run build\n', 'nothing built yet (no dist/bundle/main.js): build');
+    mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'bundle', 'main.js'), '');
     rmSync(join(dir, 'node_modules'), { recursive: true });
     prepare(dir, { npm_command: 'exec', npm_execpath: fakeNpm });
     assert.equal(readFileSync(calls, 'utf8'), 'run build\n', 'built: npx does not build again');

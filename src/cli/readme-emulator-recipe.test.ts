@@ -15,7 +15,7 @@ import { collect, projectCopy, readmeShellBlock, userEnv } from './test-support/
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 test('README "The ARM emulator": the emulator command and the scan in another shell work as printed, through npx', { timeout: 180_000 }, async () => {
-  assert.ok(existsSync(join(REPO, 'dist', 'cli', 'main.js')), 'ward is built (npm ci runs the build; or npm run build)');
+  assert.ok(existsSync(join(REPO, 'dist', 'bundle', 'main.js')), 'ward is built (npm ci runs the build; or npm run build)');
   const lines = readmeShellBlock(readFileSync(join(REPO, 'README.md'), 'utf8'), '### The ARM emulator');
   assert.equal(lines.length, 2, `the recipe is the emulator command and the scan: ${lines.join(' | ')}`);
   const [emulatorCommand, scanCommand] = lines as [string, string];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO, collect, projectCopy, readmeShellBlock, userEnv } from './test-support/readme-recipe.js';
 
 test('README "The dashboard and API": the scan and ward serve work as printed, through npx; the address file opens the dashboard', { timeout: 180_000 }, async () => {
-  assert.ok(existsSync(join(REPO, 'dist', 'cli', 'main.js')), 'ward is built (npm ci runs the build; or npm run build)');
+  assert.ok(existsSync(join(REPO, 'dist', 'bundle', 'main.js')), 'ward is built (npm ci runs the build; or npm run build)');
   const lines = readmeShellBlock(readFileSync(join(REPO, 'README.md'), 'utf8'), '## The dashboard and API (`ward serve`)');
   assert.equal(lines.length, 2, `the recipe is a scan and ward serve: ${lines.join(' | ')}`);
   const [scanCommand, serveCommand] = lines as [string, string];
