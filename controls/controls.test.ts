@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { readCaptureDir } from '../src/connectors/azure/read-capture-dir.js';
 import { normaliseCapture } from '../src/core/inventory/normalise-capture.js';
 import { loadControls } from '../src/scan/load-controls.js';
+import { loadControlsDir } from '../src/io/load-controls-dir.js';
 import { runScan } from '../src/scan/run-scan.js';
 import { applyParameterOverrides } from '../src/core/control/control-parameters.js';
 import { TEST_STORE_KINDS } from '../src/store/test-support/test-store.js';
@@ -24,6 +25,18 @@ test('at least the seed control is present and its check is the seed query verba
   assert.equal(control.checks[0]!.name, 'Azure connectors without security contact additional email addresses');
   assert.equal(control.checks[0]!.expect.source, 'eq []');
   assert.match(control.checks[0]!.query, /\{ securityContacts_SOME: null \}\n\{ securityContacts_SOME: \{ email: null \} \}\n\{ securityContacts_SOME: \{ email: "" \} \}/);
+});
+
+test('every control loads described (for the commands that run no check) as it loads compiled, less what compiling adds', () => {
+  const described = loadControlsDir(root, null, root);
+  assert.deepEqual(
+    described.map((c) => c.id),
+    controls.map((c) => c.id),
+  );
+  for (const [index, control] of controls.entries()) {
+    const checks = control.checks.map(({ id, name, file, query, expect }) => ({ id, name, file, query, expect }));
+    assert.deepEqual(described[index], { ...control, checks }, control.id);
+  }
 });
 
 for (const control of controls) {

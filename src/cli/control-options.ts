@@ -1,14 +1,15 @@
 /**
- * The controls a command runs: the shipped ones or `--controls DIR`, with ward.yaml and `--param` applied. Apart
- * from command-options.ts because loading controls validates their checks with GraphQL: commands that only read the
- * store (`ward diff`, `ward scans`) do not load it.
+ * Which controls a command reads: the shipped ones or `--controls DIR`, with ward.yaml and `--param` applied.
+ * Loads no GraphQL: describeControls serves the commands that run no check (`ward findings`, `ward exceptions`);
+ * the commands that run checks compile them with selectControls (select-controls.ts, apart because compiling a
+ * check loads GraphQL, about 0.1 s of a start with its validation).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { WardError } from '../core/errors.js';
 import { BUILTIN_CONTROLS_DIR } from '../core/package-paths.js';
-import type { Control } from '../core/model.js';
-import { loadControls } from '../scan/load-controls.js';
+import type { ControlDescription } from '../core/model.js';
+import { loadControlsDir } from '../io/load-controls-dir.js';
 import { applyParameterOverrides, parseParamFlag, parseWardConfig, type ParameterOverride } from '../core/control/control-parameters.js';
 import type { CliContext } from './cli-context.js';
 
@@ -42,12 +43,14 @@ export function parameterOverrides(context: CliContext, flags: ParameterFlags = 
   return overrides;
 }
 
+/** The directory controls are loaded from: `--controls DIR`, else the shipped controls. */
+export const controlsRoot = (context: CliContext, directory: string | undefined): string => (directory ? resolve(context.io.cwd, directory) : BUILTIN_CONTROLS_DIR);
+
 /**
- * The shipped controls, or those below `--controls DIR`, with the parameter values of ward.yaml and `--param`
- * applied (validated: a bad value stops the command before anything runs); `--control ID` narrows them.
+ * The loaded controls with the parameter values of ward.yaml and `--param` applied (validated: a bad value stops the
+ * command before anything runs); `--control ID` narrows them, an unknown id refused.
  */
-export function selectControls(context: CliContext, directory: string | undefined, ids: readonly string[] | undefined, parameters: ParameterFlags = {}): Control[] {
-  const loaded = loadControls(directory ? resolve(context.io.cwd, directory) : BUILTIN_CONTROLS_DIR, context.io.cwd);
+export function chooseControls<C extends ControlDescription>(context: CliContext, loaded: readonly C[], ids: readonly string[] | undefined, parameters: ParameterFlags = {}): C[] {
   const controls = applyParameterOverrides(loaded, parameterOverrides(context, parameters));
   if (!ids || ids.length === 0) return controls;
   return ids.map((id) => {
@@ -55,4 +58,12 @@ export function selectControls(context: CliContext, directory: string | undefine
     if (!control) throw new WardError('NOT_FOUND', `no control ${id}`, { hint: `known controls: ${controls.map((c) => c.id).join(', ')} (ward controls list)` });
     return control;
   });
+}
+
+/**
+ * The controls as a command that runs no check reads them (chooseControls): control.yaml and each check file read and
+ * validated, the checks described, not compiled (ControlDescription).
+ */
+export function describeControls(context: CliContext, directory: string | undefined, ids: readonly string[] | undefined, parameters: ParameterFlags = {}): ControlDescription[] {
+  return chooseControls(context, loadControlsDir(controlsRoot(context, directory), null, context.io.cwd), ids, parameters);
 }

@@ -149,6 +149,13 @@ export interface Check {
   readonly reasons?: readonly CheckReason[];
 }
 
+/**
+ * A check as a command that runs none sees it (`ward findings`, `ward exceptions`): what it is called and where it
+ * is, not what its query selects. Loading a control this way reads and validates control.yaml and finds each check
+ * file, but compiles no query (no GraphQL).
+ */
+export type CheckDescription = Pick<Check, 'id' | 'name' | 'file' | 'query' | 'expect'>;
+
 /** The reason of one alternative of a check's filter (control.yaml `reasons`). */
 export interface CheckReason {
   /** The alternative, printed in canonical GraphQL (`{securityContacts_SOME: null}`). */
@@ -200,6 +207,11 @@ export interface Control {
   readonly parameterValues: Readonly<Record<string, ParameterValue>>;
   /** The folder the control was loaded from. */
   readonly directory: string;
+}
+
+/** A control as a command that runs no check loads it: the whole control, its checks described (CheckDescription). */
+export interface ControlDescription extends Omit<Control, 'checks'> {
+  readonly checks: readonly CheckDescription[];
 }
 
 /** One verdict: a (control, check, asset) triple in one scan. */

@@ -1,5 +1,5 @@
 import { exceptionIsActive } from '../core/engine/apply-exceptions.js';
-import type { Control, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
+import type { ControlDescription, ExceptionRecord, Finding, FindingStatus } from '../core/model.js';
 import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
 import { countByStatus, readableTime, type ReportAsset, type StringReporter, type ScanReport, type TrendPoint } from './scan-report.js';
 import { findingReason } from './finding-reason.js';
@@ -190,7 +190,7 @@ function trendChart(allPoints: readonly TrendPoint[]): string {
 }
 
 /** The `ward remediate` dry run that plans the fix of one subscription for one control. */
-export function remediateCommand(control: Control, assetId: string, source: string): string {
+export function remediateCommand(control: ControlDescription, assetId: string, source: string): string {
   const subscription = subscriptionOf(assetId);
   const offline = source.startsWith('offline:') ? ` --offline ${shellWord(source.slice('offline:'.length))}` : '';
   const email = control.id === EMAIL_CONTROL_ID ? ' --email <address>' : '';
@@ -233,7 +233,7 @@ interface SectionContext {
   /** When the finding was first seen (sinceText), once per distinct time: a scan's, shared by many findings. */
   readonly since: (f: Finding) => string;
   /** The remediate command of a failing finding as HTML (commandHtml), from one template per control. */
-  readonly command: (control: Control, assetId: string) => string;
+  readonly command: (control: ControlDescription, assetId: string) => string;
 }
 
 /** The command, escaped, with each option and its value in a span: they never part across lines (copying keeps it whole). */
@@ -248,7 +248,7 @@ const SUBSCRIPTION_SLOT = 'WARD0SUBSCRIPTION0SLOT';
  * leaves as it is and that does not start with `-` neither needs escaping nor adds or removes a place where the
  * command is split, so putting it in the template's slot gives the same text; any other asset id is rendered whole.
  */
-function commandRenderer(source: string): (control: Control, assetId: string) => string {
+function commandRenderer(source: string): (control: ControlDescription, assetId: string) => string {
   const templates = new Map<string, readonly string[] | null>();
   return (control, assetId) => {
     const subscription = subscriptionOf(assetId);
@@ -289,7 +289,7 @@ function sectionContext(report: ScanReport, asOf: Date): SectionContext {
   };
 }
 
-function controlSection(control: Control, findings: readonly Finding[], context: SectionContext): string {
+function controlSection(control: ControlDescription, findings: readonly Finding[], context: SectionContext): string {
   const counts = countByStatus(findings);
   const open = findings.filter((f) => f.status === 'fail' || f.status === 'error');
   const excepted = findings.filter((f) => f.status === 'excepted');
@@ -341,11 +341,11 @@ function exceptionsTable(exceptions: readonly ExceptionRecord[], asOf: Date): st
       return `<tr><td class="mono">${e(x.id)}</td><td>${state}</td><td>${e(x.expires)}</td><td>${e(x.owner)}</td><td><code>${e(x.controlId)}</code><br><span class="mono muted">${e(x.assetId)}</span></td><td>${e(x.reason)}</td></tr>`;
     })
     .join('');
-  return `<table><thead><tr><th>ID</th><th>State</th><th>Expires</th><th>Owner</th><th>Control / asset</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>
+  return `<table><thead><tr><th>ID</th><th>State</th><th>Expires</th><th>Owner</th><th>ControlDescription / asset</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="note">An exception accepts a known failure until the end of its expiry day (UTC); it never covers an error. Once expired, the finding counts as a failure again.</p>`;
 }
 
-function frameworkTable(report: ScanReport, findingsOf: (control: Control) => readonly Finding[]): string {
+function frameworkTable(report: ScanReport, findingsOf: (control: ControlDescription) => readonly Finding[]): string {
   const verdictOf = (c: Record<FindingStatus, number>): 'not-met' | 'excepted' | 'met' => (c.fail + c.error > 0 ? 'not-met' : c.excepted > 0 ? 'excepted' : 'met');
   const PILL = { 'not-met': '<span class="pill fail">Not met</span>', excepted: '<span class="pill excepted">Met with exceptions</span>', met: '<span class="pill pass">Met</span>' } as const;
   const perFramework = new Map<string, { requirements: number; met: number }>();
@@ -363,7 +363,7 @@ function frameworkTable(report: ScanReport, findingsOf: (control: Control) => re
   const summary = [...perFramework]
     .map(([name, t]) => `<li><strong>${e(name)}</strong>: ${t.met} of ${t.requirements} requirement mapping${t.requirements === 1 ? '' : 's'} met</li>`)
     .join('');
-  return `<ul class="note">${summary}</ul><table><thead><tr><th scope="col">Framework</th><th scope="col">Version</th><th scope="col">Requirement</th><th scope="col">Control</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Error</th><th scope="col" class="num">Excepted</th><th scope="col" class="num">Compliant</th><th scope="col">Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+  return `<ul class="note">${summary}</ul><table><thead><tr><th scope="col">Framework</th><th scope="col">Version</th><th scope="col">Requirement</th><th scope="col">ControlDescription</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Error</th><th scope="col" class="num">Excepted</th><th scope="col" class="num">Compliant</th><th scope="col">Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="note">Counts are subscriptions per control; a requirement is met when no subscription fails or errs on its control.</p>`;
 }
 
@@ -381,7 +381,7 @@ export const htmlReporter: StringReporter = (report) => {
   const subscriptions = new Set(report.findings.map((f) => f.assetId)).size;
   const byControl = new Map<string, Finding[]>(report.controls.map((control) => [control.id, []]));
   for (const finding of report.findings) byControl.get(finding.controlId)?.push(finding);
-  const findingsOf = (control: Control): readonly Finding[] => byControl.get(control.id) ?? [];
+  const findingsOf = (control: ControlDescription): readonly Finding[] => byControl.get(control.id) ?? [];
   const card = (n: string | number, label: string, colour?: string, extra = '') =>
     `<div class="card${extra}"><div class="n"${colour ? ` style="color:${colour}"` : ''}>${e(n)}</div><div class="l">${e(label)}</div></div>`;
   const controlRows = report.controls
@@ -414,7 +414,7 @@ export const htmlReporter: StringReporter = (report) => {
 <div class="panel"><h3>Trend across scans</h3>${trendChart(trend)}</div></div></section>
 
 <section id="controls"><h2>Controls</h2>
-<table><thead><tr><th>Control</th><th>Severity</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Error</th><th class="num">Excepted</th><th class="num">Skipped</th><th class="num">Compliant</th><th style="width:140px"></th></tr></thead><tbody>${controlRows}</tbody></table></section>
+<table><thead><tr><th>ControlDescription</th><th>Severity</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Error</th><th class="num">Excepted</th><th class="num">Skipped</th><th class="num">Compliant</th><th style="width:140px"></th></tr></thead><tbody>${controlRows}</tbody></table></section>
 
 <section id="frameworks"><h2>Frameworks</h2>${frameworkTable(report, findingsOf)}</section>
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { create as createXml } from 'xmlbuilder2';
-import type { Control, Finding } from '../core/model.js';
+import type { ControlDescription, Finding } from '../core/model.js';
 import { countByStatus, type StringReporter } from './scan-report.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 
@@ -19,7 +19,7 @@ const xmlText = (text: string): string => text.replace(/[\u0000-\u0008\u000B\u00
 /** Attribute values: XML parsers fold line breaks in attributes into spaces, so write them as spaces. */
 const xmlAttr = (text: string): string => xmlText(text).replace(/\s*[\r\n]+\s*/g, ' ');
 
-function fixText(control: Control): string {
+function fixText(control: ControlDescription): string {
   return [
     `How to fix (${control.id}):`,
     ...control.remediation.console.map((step, i) => `  ${i + 1}. ${step}`),
@@ -66,7 +66,7 @@ export const junitReporter: StringReporter = (report) => {
   return doc.end({ prettyPrint: true }) + '\n';
 };
 
-function testcase(suite: ReturnType<ReturnType<typeof createXml>['ele']>, control: Control, f: Finding): void {
+function testcase(suite: ReturnType<ReturnType<typeof createXml>['ele']>, control: ControlDescription, f: Finding): void {
   const name = xmlAttr(f.assetName ? `${f.assetName} (${f.assetId})` : f.assetId);
   const test = suite.ele('testcase', { name, classname: control.id, time: '0' });
   const plain = findingReason(f);

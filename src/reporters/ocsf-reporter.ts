@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Control, Finding, FindingStatus, Severity } from '../core/model.js';
+import type { ControlDescription, Finding, FindingStatus, Severity } from '../core/model.js';
+import { compiledCheck } from '../core/control/compiled-check.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 import type { ReportAsset, StringReporter } from './scan-report.js';
 
@@ -44,14 +45,14 @@ const unique = (values: readonly string[]) => [...new Set(values)];
 const present = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))) as Partial<T>;
 
-function remediationOf(control: Control) {
+function remediationOf(control: ControlDescription) {
   const steps = control.remediation.console.map((step, i) => `${i + 1}. ${step}`).join('\n');
   const desc = [steps, control.remediation.cli].filter((part) => part.trim() !== '').join('\n\n');
   const references = unique([...control.references, ...control.remediationPaths.references].map((r) => r.url));
   return desc === '' ? undefined : present({ desc, references });
 }
 
-function complianceOf(f: Finding, control: Control | undefined) {
+function complianceOf(f: Finding, control: ControlDescription | undefined) {
   const status = COMPLIANCE_STATUS[f.status];
   const reason = findingReason(f, { original: f.status === 'excepted' });
   const parameters = Object.entries(control?.parameterValues ?? {}).map(([name, value]) => ({ name, value: String(value) }));
@@ -70,8 +71,9 @@ function complianceOf(f: Finding, control: Control | undefined) {
   };
 }
 
-function resourceOf(f: Finding, control: Control | undefined, asset: ReportAsset | undefined) {
-  const check = control?.checks.find((c) => c.id === f.checkId);
+function resourceOf(f: Finding, control: ControlDescription | undefined, asset: ReportAsset | undefined) {
+  const described = control?.checks.find((c) => c.id === f.checkId);
+  const check = described === undefined ? undefined : compiledCheck(described);
   const subscriptionId = subscriptionIdOf(f.assetId);
   const isSubscription = /^\/subscriptions\/[^/]+$/i.test(f.assetId);
   return present({

@@ -1,7 +1,7 @@
 import { printSarifLog } from './sarif-log.js';
 import { createHash } from 'node:crypto';
 import { renderControlPage } from '../core/control/render-control-page.js';
-import type { Control, Finding, Severity } from '../core/model.js';
+import type { ControlDescription, Finding, Severity } from '../core/model.js';
 import type { StringReporter } from './scan-report.js';
 import { findingReason, matchedFilters } from './finding-reason.js';
 
@@ -21,7 +21,7 @@ export function assetArtifactUri(assetId: string): string {
 
 const pascal = (id: string): string => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-function rule(control: Control) {
+function rule(control: ControlDescription) {
   const steps = control.remediation.console.map((step, i) => `${i + 1}. ${step}`).join('\n');
   return {
     id: control.id,

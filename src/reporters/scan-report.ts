@@ -1,4 +1,4 @@
-import type { Control, ExceptionRecord, Finding, FindingStatus, TrendPoint } from '../core/model.js';
+import type { ControlDescription, ExceptionRecord, Finding, FindingStatus, TrendPoint } from '../core/model.js';
 
 /** What every reporter renders: one scan's findings with the controls they belong to. Pure data. */
 export interface ScanReport {
@@ -9,7 +9,7 @@ export interface ScanReport {
     readonly startedAt: string;
     readonly finishedAt: string | null;
   };
-  readonly controls: readonly Control[];
+  readonly controls: readonly ControlDescription[];
   readonly findings: readonly Finding[];
   /** When the report was made (ISO): exceptions are judged valid or expired as of then. Default: the scan's end. */
   readonly asOf?: string;

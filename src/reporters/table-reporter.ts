@@ -1,4 +1,4 @@
-import type { Control, Finding, FindingStatus } from '../core/model.js';
+import type { ControlDescription, Finding, FindingStatus } from '../core/model.js';
 import { EMAIL_CONTROL_ID } from '../core/remediation/planners/email-planner.js';
 import { findingReason } from './finding-reason.js';
 import { countByControlAndStatus, countByStatus, DEFAULT_REPORT_WIDTH, readableTime, type StringReporter } from './scan-report.js';
@@ -140,7 +140,7 @@ function renderGroup(lines: string[], group: FindingGroup, options: { colour: bo
   return rest > 0;
 }
 
-function fixLines(control: Control, width: number): string[] {
+function fixLines(control: ControlDescription, width: number): string[] {
   return wrapText(
     `fix: ward remediate --control ${control.id}${control.id === EMAIL_CONTROL_ID ? ' --email <address>' : ''} plans it as a dry run; ward controls show ${control.id} explains it`,
     width,

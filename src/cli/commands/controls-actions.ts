@@ -5,7 +5,8 @@ import { inventoryStorageModel } from '../../core/query/inventory-schema.js';
 import { formatColumns } from '../../reporters/table-reporter.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, parseFormat } from '../command-options.js';
-import { selectControls, type ParameterFlags } from '../control-options.js';
+import type { ParameterFlags } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 
 /** The options of `ward controls list` and `show` (see controls.ts). */
 export interface ControlsFlags extends ParameterFlags {

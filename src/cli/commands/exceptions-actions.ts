@@ -25,7 +25,7 @@ import {
 import { addException, exceptionRefusal, exceptionWarnings, judgedState, removeExceptionById } from '../../scan/exception-changes.js';
 import type { CliContext } from '../cli-context.js';
 import { emit, exceptionMaxDays, parseFormat, withStore } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { describeControls } from '../control-options.js';
 import { actorOf } from './actor-of.js';
 
 interface StoreFlags {
@@ -60,7 +60,7 @@ export interface ImportFlags extends StoreFlags, ActorFlags, RuleFlags {
 export type LogFlags = ListingFlags;
 
 function rulesFor(context: CliContext, options: RuleFlags): ExceptionRules {
-  return { now: context.io.now(), maxDays: exceptionMaxDays(context, options.maxDays), knownControls: selectControls(context, options.controls, undefined).map((c) => c.id) };
+  return { now: context.io.now(), maxDays: exceptionMaxDays(context, options.maxDays), knownControls: describeControls(context, options.controls, undefined).map((c) => c.id) };
 }
 
 const warn = (context: CliContext, text: string): void => void context.io.stderr.write(`ward: warning: ${text}\n`);

@@ -4,12 +4,12 @@ import { FINDING_STATUSES, type FindingStatus } from '../../core/model.js';
 import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { CliContext } from '../cli-context.js';
-import { READS_ASSETS, REPORTERS } from '../../reporters/index.js';
+import { READS_ASSETS, READS_CHECKS, REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { listInventoryAssets } from '../../store/inventory-repository.js';
 import { readCurrentFindings } from '../../scan/current-findings.js';
 import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, parseScanId, reportOptionsFor, withStore, type FailOn } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { chooseControls, describeControls } from '../control-options.js';
 import { actorOf } from './actor-of.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 
@@ -36,8 +36,11 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
   const format = parseFormat<ReportFormat>(options.format, REPORT_FORMATS, defaultFormatFor(context, options.output));
   const failOn = parseFormat<FailOn>(options.failOn, FAIL_ON, 'fail', '--fail-on');
   const statuses = (options.status ?? []).map((s) => parseFormat<FindingStatus>(s, FINDING_STATUSES, 'fail', '--status'));
-  const allControls = selectControls(context, options.controls, undefined);
-  if (options.control) selectControls(context, options.controls, options.control); // unknown ids are refused
+  // the findings are read, no check is run: the checks are compiled only for the formats that show what they select
+  const allControls = READS_CHECKS[format]
+    ? (await import('../select-controls.js')).selectControls(context, options.controls, undefined)
+    : describeControls(context, options.controls, undefined);
+  if (options.control) chooseControls(context, allControls, options.control); // unknown ids are refused
   const trendScans = options.trend === undefined ? undefined : parseTrendScans(options.trend);
   const now = context.io.now();
   const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {

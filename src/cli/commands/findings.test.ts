@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_CONTROLS_DIR } from '../../core/package-paths.js';
 import { openStore } from '../../store/open-store.js';
 import { SEED_CONTROL_ID, seedControls, subscription, tinyTenant } from '../../scan/test-support/tiny-tenant.js';
 import { freshStoreDir, runWard, scanInto } from './test-support/fake-cli-io.js';
@@ -103,4 +106,29 @@ test('findings --trend: the report trend covers that many complete scans; a bad 
     assert.equal(refused.code, 2, bad);
     assert.match(refused.stderr, /^ward: --trend takes a number of scans from 1 to 3650/);
   }
+});
+
+test('findings runs no check: a control whose query no longer compiles still shows its findings, except in the formats that show the checks', async () => {
+  const db = await freshStoreDir();
+  await scanInto(db, [{ inventory: tinyTenant({ a: 'fail', b: 'pass' }), at: '2026-03-01T00:00:00Z' }], seedControls());
+  const controls = join(db, 'controls');
+  cpSync(join(BUILTIN_CONTROLS_DIR, 'azure', 'defender', SEED_CONTROL_ID), join(controls, SEED_CONTROL_ID), { recursive: true });
+  const check = join(controls, SEED_CONTROL_ID, 'check.graphql');
+  writeFileSync(check, `${readFileSync(check, 'utf8')}\n{ unclosed`);
+  const ward = (argv: string[]) => runWard([...argv, '--db', db, '--controls', controls], { cwd: db, now });
+
+  const json = await ward(['findings', '--format', 'json']);
+  assert.equal(json.code, 1, json.stderr);
+  const body = JSON.parse(json.stdout) as { controls: { id: string }[]; findings: { status: string }[] };
+  assert.deepEqual(body.controls.map((c) => c.id), [SEED_CONTROL_ID]);
+  assert.deepEqual(body.findings.map((f) => f.status).sort(), ['fail', 'pass']);
+  // sarif shows each check's page (its asset type and reasons): the checks are compiled, and the broken one is refused
+  const sarif = await ward(['findings', '--format', 'sarif']);
+  assert.equal(sarif.code, 2);
+  assert.match(sarif.stderr, /^ward: .*check\.graphql:\d+:\d+: Syntax Error[^]*hint: the check is not valid GraphQL/);
+  // control.yaml itself is validated either way
+  writeFileSync(join(controls, SEED_CONTROL_ID, 'control.yaml'), readFileSync(join(controls, SEED_CONTROL_ID, 'control.yaml'), 'utf8').replace(/^severity: .*$/m, 'severity: dire'));
+  const invalid = await ward(['findings', '--format', 'json']);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /^ward: .*control\.yaml.*severity/);
 });

@@ -12,7 +12,7 @@ import { IAC_REPORTS, type IacReportName } from '../../iac/reports/index.js';
 import { countFilesByFormat, scanIac } from '../../iac/scan-iac.js';
 import { walkIacFiles } from '../../iac/walk-iac-files.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, useColour, type CliContext } from '../cli-context.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 
 /** What makes `ward iac` exit 1 (`--fail-on`). */
 export type IacFailOn = 'fail' | 'unknown' | 'none';

@@ -12,7 +12,7 @@ import { applyPolicy } from '../../policy/apply-policy.js';
 import { parsePolicyScope, planPolicy, policyFiles, renderPolicyPlanText, type PolicyPlan } from '../../policy/policy-artifacts.js';
 import { createLiveArmTransport } from '../../remediation/arm-transport.js';
 import { EXIT_OK, usageError, type CliContext } from '../cli-context.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 
 /** The options that say what to deploy (policy.ts: withPlanOptions). */
 export interface PolicyOptions {

@@ -32,7 +32,7 @@ import { listExceptions } from '../../store/exception-repository.js';
 import { openEphemeralStore } from '../../store/open-ephemeral-store.js';
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, usageError, type CliContext } from '../cli-context.js';
 import { parseFormat, withStore } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 
 const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 

@@ -9,7 +9,7 @@ import type { ReportFormat } from '../../reporters/index.js';
 import type { ScanReport } from '../../reporters/scan-report.js';
 import type { Store } from '../../store/sql-client.js';
 import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, openCliStore, parseFormat, reportOptionsFor, storeExists, withStore, type FailOn } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 import { REPORTERS } from '../../reporters/index.js';
 import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { refuseEmptyInventory, runScan } from '../../scan/run-scan.js';

@@ -20,7 +20,7 @@ import { collectFromAzure, positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
 import { untilSignal } from '../until-signal.js';
 import { exceptionMaxDays, storeLocation, withStore } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 
 /** The options of `ward serve` (see serve.ts). */
 export interface ServeFlags {

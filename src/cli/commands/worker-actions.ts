@@ -11,7 +11,7 @@ import { requireTeamStore } from '../../team/team-jobs.js';
 import { extraCertificates, positiveInteger } from '../azure-options.js';
 import { usageError, type CliContext } from '../cli-context.js';
 import { storeLocation, withStore } from '../command-options.js';
-import { selectControls } from '../control-options.js';
+import { selectControls } from '../select-controls.js';
 import { untilSignal } from '../until-signal.js';
 import { WardError } from '../../core/errors.js';
 

@@ -2,16 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { WardError } from '../errors.js';
-import { reasonWithValues } from './check-reasons.js';
-import { parseControl, type CheckQueryValidator } from './parse-control.js';
+import { resolveCheckReasons } from './check-reasons.js';
+import { reasonWithValues } from './reason-with-values.js';
+import { parseControl, type CheckCompiler } from './parse-control.js';
 
 const DIR = new URL('../../../controls/azure/defender/azure-defender-security-contact-email/', import.meta.url);
 const YAML = readFileSync(new URL('control.yaml', DIR), 'utf8');
 const CHECKS = new Map(['check.graphql', 'valid-address.graphql'].map((name) => [name, readFileSync(new URL(name, DIR), 'utf8')]));
-const validate: CheckQueryValidator = () => ({ rootField: 'connectors', typeName: 'Connector', variables: [] });
+const compiler: CheckCompiler = { validateQuery: () => ({ rootField: 'connectors', typeName: 'Connector', variables: [] }), resolveReasons: resolveCheckReasons };
 
 const load = (yamlText: string) =>
-  parseControl({ folderName: 'azure-defender-security-contact-email', directory: 'd', yamlPath: 'd/control.yaml', yamlText, checkFiles: CHECKS }, validate);
+  parseControl({ folderName: 'azure-defender-security-contact-email', directory: 'd', yamlPath: 'd/control.yaml', yamlText, checkFiles: CHECKS }, compiler);
 
 function refusal(yamlText: string): WardError {
   try {

@@ -12,6 +12,7 @@
 import { Kind, parse, parseValue, print, type ObjectValueNode, type ValueNode } from 'graphql';
 import { WardError, type ErrorLocation } from '../errors.js';
 import type { CheckReason, CheckVariable } from '../model.js';
+import { REASON_VARIABLE } from './reason-with-values.js';
 
 export type { CheckReason };
 
@@ -35,13 +36,6 @@ export function alternativesOf(where: ObjectValueNode): ValueNode[] {
   const only = where.fields.length === 1 ? where.fields[0] : undefined;
   if (only?.name.value === 'OR' && only.value.kind === Kind.LIST) return [...only.value.values];
   return [where];
-}
-
-const VARIABLE = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
-
-/** A reason with the check's variables in force put in place of `$name`. */
-export function reasonWithValues(reason: string, variables: Readonly<Record<string, unknown>>): string {
-  return reason.replace(VARIABLE, (text, name: string) => (name in variables ? String(variables[name]) : text));
 }
 
 export interface DeclaredReason {
@@ -82,7 +76,7 @@ export function resolveCheckReasons(
       });
     }
     if (byAlternative.has(printed)) throw new WardError('CONTROL_INVALID', `the alternative ${printed} has two reasons`, { location: locate(index, 'match') });
-    for (const [, name] of entry.reason.matchAll(VARIABLE)) {
+    for (const [, name] of entry.reason.matchAll(REASON_VARIABLE)) {
       if (!variables.some((variable) => variable.name === name)) {
         throw new WardError('CONTROL_INVALID', `the reason reads $${name}, which the check ${checkFile} does not declare`, { location: locate(index, 'reason') });
       }

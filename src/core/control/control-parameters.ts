@@ -124,7 +124,7 @@ function fromText(parameter: ControlParameter, text: string): unknown {
  * The controls with the overrides applied, later overrides winning (ward.yaml first, then `--param`). Unknown
  * controls or parameters, wrong types and values that are not allowed are refused: one line, no partial result.
  */
-export function applyParameterOverrides(controls: readonly Control[], overrides: readonly ParameterOverride[]): Control[] {
+export function applyParameterOverrides<C extends Pick<Control, 'id' | 'parameters' | 'parameterValues'>>(controls: readonly C[], overrides: readonly ParameterOverride[]): C[] {
   const byId = new Map(controls.map((control) => [control.id, control] as const));
   const values = new Map<string, Record<string, ParameterValue>>();
   for (const override of overrides) {

@@ -1,9 +1,9 @@
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { WardError, type ErrorLocation } from '../errors.js';
-import type { Check, CheckVariable, Control, ParameterValue } from '../model.js';
+import type { Check, CheckDescription, CheckVariable, Control, ControlDescription, ParameterValue } from '../model.js';
 import { checkParameterUse, declaredParameters } from './control-parameters.js';
-import { resolveCheckReasons, type DeclaredReason } from './check-reasons.js';
+import type { DeclaredReason, resolveCheckReasons } from './check-reasons.js';
 import { parseExpectation } from './parse-expectation.js';
 import { validateControlSchema as validateSchema } from './validate-control-schema.js';
 
@@ -12,6 +12,16 @@ export type CheckQueryValidator = (
   query: string,
   source: string,
 ) => { readonly rootField: string; readonly typeName: string; readonly variables: readonly CheckVariable[] };
+
+/**
+ * What makes a listed check runnable, passed in by the loader that needs it (scan/load-controls.ts): GraphQL's
+ * validation of its query, and its declared reasons matched to the alternatives of its filter (check-reasons.ts).
+ * Both read GraphQL, which this module does not load: a control can be parsed without them (ControlDescription).
+ */
+export interface CheckCompiler {
+  readonly validateQuery: CheckQueryValidator;
+  readonly resolveReasons: typeof resolveCheckReasons;
+}
 
 export interface ControlFiles {
   /** The control's folder name: it must equal the id. */
@@ -46,9 +56,14 @@ function describe(error: ErrorObject): string {
 
 /**
  * Parses and validates one control (pure: the files are passed in). Every refusal names the file, the line
- * and the field. Each check query is validated against the inventory schema by `validateQuery`.
+ * and the field. With a compiler, each check query is validated against the inventory schema and its reasons
+ * resolved: a Control. Without one (null), the checks are described, not compiled: a ControlDescription, for the
+ * commands that run no check; everything else (control.yaml's fields, its id, each check file being there, the
+ * expectations, the declared parameters) is validated the same.
  */
-export function parseControl(files: ControlFiles, validateQuery: CheckQueryValidator): Control {
+export function parseControl(files: ControlFiles, compiler: CheckCompiler): Control;
+export function parseControl(files: ControlFiles, compiler: null): ControlDescription;
+export function parseControl(files: ControlFiles, compiler: CheckCompiler | null): Control | ControlDescription {
   const lineCounter = new LineCounter();
   const document = parseDocument(files.yamlText, { lineCounter, prettyErrors: false });
   const locate = (path: readonly (string | number)[]): ErrorLocation => {
@@ -91,7 +106,7 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
     });
   }
   const seenNames = new Set<string>();
-  const checks: Check[] = raw.checks.map((entry, index) => {
+  const described: CheckDescription[] = raw.checks.map((entry, index) => {
     const checkPath = `${files.directory}/${entry.file}`;
     const query = files.checkFiles.get(entry.file);
     if (query === undefined) {
@@ -101,26 +116,31 @@ export function parseControl(files: ControlFiles, validateQuery: CheckQueryValid
     if (seenNames.has(id)) throw new WardError('CONTROL_INVALID', `the check ${entry.file} is listed twice`, { location: locate(['checks', index, 'file']) });
     seenNames.add(id);
     const expect = parseExpectation(entry.expect, locate(['checks', index, 'expect']));
-    const { rootField, typeName, variables } = validateQuery(query, checkPath);
+    return { id, name: entry.name, file: checkPath, query, expect };
+  });
+  const parameters = declaredParameters(raw.parameters, locate);
+  const parameterValues: Record<string, ParameterValue> = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.default]));
+  const control = {
+    ...raw,
+    parameters,
+    parameterValues,
+    remediationPaths: { ...raw.remediationPaths, references: raw.remediationPaths.references ?? [] },
+    directory: files.directory,
+  };
+  if (compiler === null) return { ...control, checks: described };
+  const checks: Check[] = described.map((check, index) => {
+    const entry = raw.checks[index]!;
+    const { rootField, typeName, variables } = compiler.validateQuery(check.query, check.file);
     if (!raw.assetTypes.includes(typeName)) {
       throw new WardError('CONTROL_INVALID', `the check ${entry.file} returns ${typeName}, which is not among the control's assetTypes (${raw.assetTypes.join(', ')})`, {
         location: locate(['assetTypes']),
       });
     }
     const reasons = entry.reasons
-      ? resolveCheckReasons(entry.reasons, query, rootField, variables, (at, field) => locate(['checks', index, 'reasons', ...(field ? [at, field] : [])]), entry.file)
+      ? compiler.resolveReasons(entry.reasons, check.query, rootField, variables, (at, field) => locate(['checks', index, 'reasons', ...(field ? [at, field] : [])]), entry.file)
       : undefined;
-    return { id, name: entry.name, file: checkPath, query, expect, rootField, assetType: typeName, variables, ...(reasons ? { reasons } : {}) };
+    return { ...check, rootField, assetType: typeName, variables, ...(reasons ? { reasons } : {}) };
   });
-  const parameters = declaredParameters(raw.parameters, locate);
   checkParameterUse(checks, parameters, locate);
-  const parameterValues: Record<string, ParameterValue> = Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.default]));
-  return {
-    ...raw,
-    parameters,
-    parameterValues,
-    remediationPaths: { ...raw.remediationPaths, references: raw.remediationPaths.references ?? [] },
-    checks,
-    directory: files.directory,
-  };
+  return { ...control, checks };
 }

@@ -1,5 +1,6 @@
-import type { Control } from '../model.js';
-import { reasonWithValues } from './check-reasons.js';
+import type { ControlDescription } from '../model.js';
+import { reasonWithValues } from './reason-with-values.js';
+import { compiledCheck } from './compiled-check.js';
 
 const indent = (text: string, prefix = '    '): string => text.split('\n').map((line) => (line ? prefix + line : line)).join('\n');
 
@@ -7,7 +8,7 @@ const indent = (text: string, prefix = '    '): string => text.split('\n').map((
  * The whole control page, laid out as the source benchmark document is (overview to query logic), in Markdown.
  * Markdown reads well in a terminal too, so `ward controls show` prints this as is.
  */
-export function renderControlPage(control: Control): string {
+export function renderControlPage(control: ControlDescription): string {
   const out: string[] = [];
   out.push(`# ${control.title}`, '');
   out.push(`- id: \`${control.id}\``, `- provider: ${control.provider}`, `- service: ${control.service}`, `- severity: ${control.severity}`);
@@ -45,10 +46,12 @@ export function renderControlPage(control: Control): string {
     out.push('');
   }
   out.push('## Query logic', '', 'The stored checks of this control. A check passes when its result meets the expectation.', '');
-  for (const check of control.checks) {
-    out.push(`### ${check.name}`, '', `- check id: \`${check.id}\``, `- covered asset type: ${check.assetType}`, `- expected: \`${check.expect.source}\``, '');
-    out.push('```graphql', check.query.trimEnd(), '```', '');
-    if (check.reasons && check.reasons.length > 0) {
+  for (const described of control.checks) {
+    // a described check (loaded by a command that runs none) has no asset type or reasons to show
+    const check = compiledCheck(described);
+    out.push(`### ${described.name}`, '', `- check id: \`${described.id}\``, ...(check ? [`- covered asset type: ${check.assetType}`] : []), `- expected: \`${described.expect.source}\``, '');
+    out.push('```graphql', described.query.trimEnd(), '```', '');
+    if (check?.reasons && check.reasons.length > 0) {
       out.push('What a failure says, per alternative of the filter:', '', ...check.reasons.map((r) => `- \`${r.match}\`: ${reasonWithValues(r.reason, control.parameterValues)}`), '');
     }
   }
@@ -56,6 +59,6 @@ export function renderControlPage(control: Control): string {
 }
 
 /** Plain-text variant for terminals: the same page with code fences replaced by indentation. */
-export function renderControlPageText(control: Control): string {
+export function renderControlPageText(control: ControlDescription): string {
   return renderControlPage(control).replace(/```graphql\n([\s\S]*?)```/g, (_, code: string) => indent(code.trimEnd()) + '\n');
 }

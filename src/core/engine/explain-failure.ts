@@ -14,7 +14,8 @@
 import { print, valueFromASTUntyped } from 'graphql';
 import type { Check } from '../model.js';
 import type { SqlClient } from '../sql-client.js';
-import { alternativesOf, reasonWithValues, whereOfQuery } from '../control/check-reasons.js';
+import { alternativesOf, whereOfQuery } from '../control/check-reasons.js';
+import { reasonWithValues } from '../control/reason-with-values.js';
 import type { FilterTree } from '../query/filter-tree.js';
 import { inventoryStorageModel, typeModel } from '../query/inventory-schema.js';
 import { compileSelect } from '../query/sql-printer.js';
