@@ -17,7 +17,8 @@
  *
  * At 1, 30, 90 and 365 scans (the number of complete scans in the store), measured:
  *   - `ward findings --format json --db STORE` and `ward diff --db STORE` (the last two scans; none at 1 scan) as fresh processes of the built CLI
- *     (node bin/ward.js, stdout to /dev/null), median of 3: what a user pays, the store's opening included;
+ *     (node bin/ward.js, stdout to /dev/null), median of 7 (a process's wall time on this shared machine varies by
+ *     15% or more from one run to the next): what a user pays, the store's opening included;
  *   - the same reads in-process on an open store (readCurrentFindings, scanDiff), median of 3, so the cost of opening
  *     the store shows separately, and the in-process openStore itself ("open");
  *   - the HTML report with a 365-scan trend, in-process: readCurrentFindings (trendScans 365, i.e.
@@ -79,6 +80,8 @@ const REMOVED_PER_DAY = 3 / SCALE;
 const DEVIATE_PER_DAY = 0.005;
 const POINTS = [...new Set([1, 30, 90, 365].filter((p) => p < DAYS).concat(DAYS))];
 const RUNS = 3;
+/** Runs of each fresh-process measure: more than RUNS, as a process's wall time varies most (see above). */
+const CLI_RUNS = 7;
 const TARGET = { findingsCliS: 1, diffCliS: 0.5, nextScanRatio: 1.1, htmlS: 2, sizeBytes: 1024 ** 3 } as const;
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2025, 0, 1, 6, 0, 0);
@@ -268,7 +271,7 @@ function wardMs(args: readonly string[], cwd: string): Promise<number> {
 
 async function cliMedian(args: readonly string[], cwd: string): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i += 1) times.push(await wardMs(args, cwd));
+  for (let i = 0; i < CLI_RUNS; i += 1) times.push(await wardMs(args, cwd));
   return median(times);
 }
 
@@ -454,17 +457,20 @@ async function measureEngine(engine: Engine, tenant: Tenant, scratch: string): P
 function queryTimes(log: readonly { sql: string; ms: number }[]): void {
   print('Queries of readCurrentFindings and then scanDiff at the last point, in-process, slower than 20 ms:');
   print();
-  for (const q of log) if (q.ms >= 20) print(`- ${sec(q.ms)}: ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}…`);
+  const slow = log.filter((q) => q.ms >= 20);
+  for (const q of slow) print(`- ${sec(q.ms)}: ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}…`);
+  if (slow.length === 0) print('- none');
   print();
 }
 
 /** EXPLAIN ANALYZE of every query above 20 ms of readCurrentFindings and scanDiff at the last point (PostgreSQL). */
 async function explainQueries(store: Store, log: readonly { sql: string; params: readonly unknown[]; ms: number }[]): Promise<void> {
   queryTimes(log);
+  const slow = log.filter((q) => q.ms >= 20 && /^\s*(SELECT|WITH)/i.test(q.sql));
+  if (slow.length === 0) return;
   print('EXPLAIN (ANALYZE, BUFFERS) of those queries, the plan\'s key lines:');
   print();
-  for (const q of log) {
-    if (q.ms < 20 || !/^\s*(SELECT|WITH)/i.test(q.sql)) continue;
+  for (const q of slow) {
     const { rows } = await store.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, [...q.params]);
     const plan = rows.map((r) => r['QUERY PLAN']);
     print('```');
@@ -515,8 +521,9 @@ async function main(): Promise<void> {
         await queryOnce(base, `CREATE DATABASE ${database.name}`);
         const url = new URL(base);
         url.pathname = `/${database.name}`;
-        const version = (await queryOnce<{ server_version: string }>(base, 'SHOW server_version'))[0]?.server_version ?? '?';
-        print(`PostgreSQL ${version}, ${postgres ? 'a throwaway cluster (fsync, full_page_writes and synchronous_commit off)' : 'WARD_BENCH_PG'}, a fresh database.`);
+        const setting = async (name: string): Promise<string> => Object.values((await queryOnce<Record<string, string>>(base, `SHOW ${name}`))[0] ?? {})[0] ?? '?';
+        const durability = `fsync ${await setting('fsync')}, synchronous_commit ${await setting('synchronous_commit')}, full_page_writes ${await setting('full_page_writes')}`;
+        print(`PostgreSQL ${await setting('server_version')}, ${postgres ? 'a throwaway cluster' : 'WARD_BENCH_PG'} (${durability}), a fresh database.`);
         print();
         await measureEngine(
           {
