@@ -23,6 +23,14 @@ test('escapeHtml escapes the five HTML-special characters', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
 });
 
+test('the HTML report\'s tables head their columns in plain words', () => {
+  const html = htmlReporter(sampleReport(), { colour: false });
+  const tables = [...html.matchAll(/<table><thead>[\s\S]*?<\/thead>/g)].map((head) => [...head[0].matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]!));
+  assert.ok(tables.some((t) => t.join('|') === 'Control|Severity|Pass|Fail|Error|Excepted|Skipped|Compliant|'), JSON.stringify(tables));
+  assert.ok(tables.some((t) => t.join('|') === 'Framework|Version|Requirement|Control|Pass|Fail|Error|Excepted|Compliant|Status'), JSON.stringify(tables));
+  assert.ok(tables.some((t) => t.join('|') === 'ID|State|Expires|Owner|Control / asset|Reason'), JSON.stringify(tables));
+});
+
 test('the HTML report is self-contained and escapes tenant text', () => {
   const html = htmlReporter(sampleReport(), { colour: false });
   assert.match(html, /^<!DOCTYPE html>/);

@@ -341,7 +341,7 @@ function exceptionsTable(exceptions: readonly ExceptionRecord[], asOf: Date): st
       return `<tr><td class="mono">${e(x.id)}</td><td>${state}</td><td>${e(x.expires)}</td><td>${e(x.owner)}</td><td><code>${e(x.controlId)}</code><br><span class="mono muted">${e(x.assetId)}</span></td><td>${e(x.reason)}</td></tr>`;
     })
     .join('');
-  return `<table><thead><tr><th>ID</th><th>State</th><th>Expires</th><th>Owner</th><th>ControlDescription / asset</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>
+  return `<table><thead><tr><th>ID</th><th>State</th><th>Expires</th><th>Owner</th><th>Control / asset</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="note">An exception accepts a known failure until the end of its expiry day (UTC); it never covers an error. Once expired, the finding counts as a failure again.</p>`;
 }
 
@@ -363,7 +363,7 @@ function frameworkTable(report: ScanReport, findingsOf: (control: ControlDescrip
   const summary = [...perFramework]
     .map(([name, t]) => `<li><strong>${e(name)}</strong>: ${t.met} of ${t.requirements} requirement mapping${t.requirements === 1 ? '' : 's'} met</li>`)
     .join('');
-  return `<ul class="note">${summary}</ul><table><thead><tr><th scope="col">Framework</th><th scope="col">Version</th><th scope="col">Requirement</th><th scope="col">ControlDescription</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Error</th><th scope="col" class="num">Excepted</th><th scope="col" class="num">Compliant</th><th scope="col">Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+  return `<ul class="note">${summary}</ul><table><thead><tr><th scope="col">Framework</th><th scope="col">Version</th><th scope="col">Requirement</th><th scope="col">Control</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Error</th><th scope="col" class="num">Excepted</th><th scope="col" class="num">Compliant</th><th scope="col">Status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="note">Counts are subscriptions per control; a requirement is met when no subscription fails or errs on its control.</p>`;
 }
 
@@ -414,7 +414,7 @@ export const htmlReporter: StringReporter = (report) => {
 <div class="panel"><h3>Trend across scans</h3>${trendChart(trend)}</div></div></section>
 
 <section id="controls"><h2>Controls</h2>
-<table><thead><tr><th>ControlDescription</th><th>Severity</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Error</th><th class="num">Excepted</th><th class="num">Skipped</th><th class="num">Compliant</th><th style="width:140px"></th></tr></thead><tbody>${controlRows}</tbody></table></section>
+<table><thead><tr><th>Control</th><th>Severity</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Error</th><th class="num">Excepted</th><th class="num">Skipped</th><th class="num">Compliant</th><th style="width:140px"></th></tr></thead><tbody>${controlRows}</tbody></table></section>
 
 <section id="frameworks"><h2>Frameworks</h2>${frameworkTable(report, findingsOf)}</section>
 
