@@ -51,8 +51,12 @@ export const controlsRoot = (context: CliContext, directory: string | undefined)
  * command before anything runs); `--control ID` narrows them, an unknown id refused.
  */
 export function chooseControls<C extends ControlDescription>(context: CliContext, loaded: readonly C[], ids: readonly string[] | undefined, parameters: ParameterFlags = {}): C[] {
-  const controls = applyParameterOverrides(loaded, parameterOverrides(context, parameters));
-  if (!ids || ids.length === 0) return controls;
+  return narrowControls(applyParameterOverrides(loaded, parameterOverrides(context, parameters)), ids);
+}
+
+/** The controls of `ids` (all of them when none is given), in the order given; an unknown id is refused. */
+export function narrowControls<C extends ControlDescription>(controls: readonly C[], ids: readonly string[] | undefined): C[] {
+  if (!ids || ids.length === 0) return [...controls];
   return ids.map((id) => {
     const control = controls.find((c) => c.id === id);
     if (!control) throw new WardError('NOT_FOUND', `no control ${id}`, { hint: `known controls: ${controls.map((c) => c.id).join(', ')} (ward controls list)` });

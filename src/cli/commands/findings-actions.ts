@@ -9,7 +9,7 @@ import { WARD_VERSION } from '../../reporters/scan-report.js';
 import { listInventoryAssets } from '../../store/inventory-repository.js';
 import { readCurrentFindings } from '../../scan/current-findings.js';
 import { FAIL_ON, defaultFormatFor, emit, exitCodeFor, parseFormat, parseScanId, reportOptionsFor, withStore, type FailOn } from '../command-options.js';
-import { chooseControls, describeControls } from '../control-options.js';
+import { describeControls, narrowControls } from '../control-options.js';
 import { actorOf } from './actor-of.js';
 import { REPORT_FORMATS } from '../registry-names.js';
 
@@ -40,7 +40,7 @@ export async function runFindingsCommand(context: CliContext, options: FindingsF
   const allControls = READS_CHECKS[format]
     ? (await import('../select-controls.js')).selectControls(context, options.controls, undefined)
     : describeControls(context, options.controls, undefined);
-  if (options.control) chooseControls(context, allControls, options.control); // unknown ids are refused
+  if (options.control) narrowControls(allControls, options.control); // unknown ids are refused
   const trendScans = options.trend === undefined ? undefined : parseTrendScans(options.trend);
   const now = context.io.now();
   const report = await withStore(context, options.db, async (store): Promise<ScanReport> => {

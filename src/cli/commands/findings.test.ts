@@ -126,6 +126,12 @@ test('findings runs no check: a control whose query no longer compiles still sho
   const sarif = await ward(['findings', '--format', 'sarif']);
   assert.equal(sarif.code, 2);
   assert.match(sarif.stderr, /^ward: .*check\.graphql:\d+:\d+: Syntax Error[^]*hint: the check is not valid GraphQL/);
+  // --control narrows the described controls; an unknown id is one line and exit 2
+  const narrowed = await ward(['findings', '--format', 'json', '--control', SEED_CONTROL_ID]);
+  assert.equal(narrowed.code, 1, narrowed.stderr);
+  const unknown = await ward(['findings', '--format', 'json', '--control', 'no-such-control']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^ward: no control no-such-control\n {2}hint: known controls: azure-defender-security-contact-email /);
   // control.yaml itself is validated either way
   writeFileSync(join(controls, SEED_CONTROL_ID, 'control.yaml'), readFileSync(join(controls, SEED_CONTROL_ID, 'control.yaml'), 'utf8').replace(/^severity: .*$/m, 'severity: dire'));
   const invalid = await ward(['findings', '--format', 'json']);
