@@ -32,12 +32,14 @@ test('README "The ARM emulator": the emulator command and the scan in another sh
   const emulatorOutput = collect(emulator);
   try {
     const deadline = Date.now() + 90_000;
-    while (!(existsSync(join(dir, envFile)) && /WARD_ARM_ENDPOINT=.*\n$/.test(readFileSync(join(dir, envFile), 'utf8')))) {
+    // the emulator writes its environment file as it starts and prints its address after: wait for both
+    const started = /ward emulator: ARM and token endpoint at https:\/\/127\.0\.0\.1:\d+ \(12 subscriptions\)/;
+    while (!(existsSync(join(dir, envFile)) && /WARD_ARM_ENDPOINT=.*\n$/.test(readFileSync(join(dir, envFile), 'utf8')) && started.test(emulatorOutput.out()))) {
       if (emulator.exitCode !== null) assert.fail(`${emulatorCommand} exited ${emulator.exitCode}: ${emulatorOutput.err()}${emulatorOutput.out()}`);
-      assert.ok(Date.now() < deadline, `${emulatorCommand} wrote no ${envFile} within 90 s: ${emulatorOutput.err()}`);
+      assert.ok(Date.now() < deadline, `${emulatorCommand} wrote no ${envFile} or printed no address within 90 s: ${emulatorOutput.err()}${emulatorOutput.out()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    assert.match(emulatorOutput.out(), /ward emulator: ARM and token endpoint at https:\/\/127\.0\.0\.1:\d+ \(12 subscriptions\)/);
+    assert.match(emulatorOutput.out(), started);
 
     const scan = spawn('sh', ['-c', scanCommand], { cwd: dir, env: userEnv(cache), stdio: ['ignore', 'pipe', 'pipe'] });
     const scanOutput = collect(scan);
