@@ -1,9 +1,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EMBEDDED_POSTGRESQL_CONF, openPglite, storeTemplate, storeTemplatePath, templateEntries } from './open-pglite.js';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EMBEDDED_POSTGRESQL_CONF, openPglite, pgliteOptions, preparePglite, storeTemplate, storeTemplatePath, templateEntries } from './open-pglite.js';
 import { pgliteStore } from './open-store.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -144,4 +147,27 @@ test('without any template cache a store is created all the same', async () => {
     await store.close();
   }
   assert.ok(existsSync(join(storeDir, 'pgdata', 'PG_VERSION')));
+});
+
+test("PGlite's file bundle, read by the early step, goes to one database; the next ones read their own", () => {
+  // before() built the template: the first database of this process, which took the bundle, and the one PGlite made
+  // for initdb inside it, which read the file again (a second arrayBuffer() of the same option)
+  return preparePglite().then((ready) => {
+    assert.equal(ready.takeFsBundle(), undefined);
+    assert.equal('fsBundle' in pgliteOptions(ready), false, 'without it PGlite reads pglite.data itself');
+  });
+});
+
+test("in a new process the early step's bundle is pglite.data's bytes, handed out once", () => {
+  const dataFile = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.data');
+  const script = `
+    import { createHash } from 'node:crypto';
+    import { preparePglite } from './src/store/open-pglite.ts';
+    const ready = await preparePglite();
+    const first = ready.takeFsBundle();
+    console.log(createHash('sha256').update(new Uint8Array(first)).digest('hex'), ready.takeFsBundle() === undefined);`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const expected = createHash('sha256').update(readFileSync(dataFile)).digest('hex');
+  assert.equal(run.stdout, `${expected} true\n`);
 });

@@ -3,16 +3,18 @@
  *
  * Where an open costs (bench/store.bench.ts, bench/results/store.txt): compiling and instantiating pglite.wasm,
  * unpacking PGlite's file bundle, PostgreSQL's own start (most of it zeroing its shared memory) and the first
- * catalog queries. Two things make it cheaper here:
+ * catalog queries. Three things make it cheaper here:
  * - the WebAssembly runs on V8's baseline compiler only (see {@link useBaselineWasmCompiler});
- * - the module is compiled once per process and can be started early ({@link preparePglite}), overlapping other work.
+ * - the module is compiled once per process and can be started early ({@link preparePglite}), overlapping other work
+ *   (the CLI starts it before it loads its own modules: cli/start-store-early.ts);
+ * - PGlite's file bundle and its on-disk file system module are read in that same early step, not after it.
  *
  * A new store is not initialised with PGlite's initdb (seconds): it is unpacked from a migrated template, the same
  * one `openEphemeralStore` uses, cached per user and built once when missing (see {@link storeTemplatePath}).
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -57,10 +59,17 @@ export interface OpenPgliteOptions {
   readonly templatePath?: string | undefined;
 }
 
-/** What PGlite needs before it opens a database: its class and its compiled WebAssembly module. */
+/** What PGlite needs before it opens a database: its class, its compiled WebAssembly module and its file bundle. */
 export interface PreparedPglite {
   readonly PGlite: typeof PGlite;
   readonly wasmModule: WebAssembly.Module;
+  /**
+   * PGlite's file bundle (pglite.data: PostgreSQL's share and lib directories), read once by the early step. The first
+   * database opened takes it and owns it; later ones get undefined and PGlite reads the file for them as it would.
+   * Never shared: PGlite's in-memory file system keeps the bundle's bytes as the files' contents, and a write to one
+   * of them (its stdin and stdout files are in it) would change them in place.
+   */
+  readonly takeFsBundle: () => ArrayBuffer | undefined;
 }
 
 let prepared: Promise<PreparedPglite> | undefined;
@@ -88,11 +97,19 @@ function pgliteDistDir(): string {
 export function preparePglite(): Promise<PreparedPglite> {
   prepared ??= (async () => {
     useBaselineWasmCompiler();
-    const [{ PGlite: pglite }, wasmModule] = await Promise.all([
+    const [{ PGlite: pglite }, wasmModule, bundle] = await Promise.all([
       import('@electric-sql/pglite'),
-      readFile(join(pgliteDistDir(), 'pglite.wasm')).then((bytes) => WebAssembly.compile(bytes)),
+      readWhole(join(pgliteDistDir(), 'pglite.wasm')).then((bytes) => WebAssembly.compile(bytes)),
+      readWhole(join(pgliteDistDir(), 'pglite.data')),
+      import('@electric-sql/pglite/nodefs'), // what PGlite imports for a data directory on disk, loaded meanwhile
     ]);
-    return { PGlite: pglite, wasmModule };
+    let fsBundle: ArrayBuffer | undefined = bundle;
+    const takeFsBundle = (): ArrayBuffer | undefined => {
+      const taken = fsBundle;
+      fsBundle = undefined;
+      return taken;
+    };
+    return { PGlite: pglite, wasmModule, takeFsBundle };
   })();
   prepared.catch(() => {
     prepared = undefined; // a failed compile is retried by the next caller, which reports its error
@@ -100,9 +117,47 @@ export function preparePglite(): Promise<PreparedPglite> {
   return prepared;
 }
 
+/**
+ * A file's bytes, read by one request to libuv's thread pool. readFile reads in 512 kB steps, each started from the
+ * main thread, so while the CLI's modules load (the early start) a 9 MB read stalls between steps; this one does not.
+ */
+async function readWhole(path: string): Promise<ArrayBuffer> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const bytes = new Uint8Array(size);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await file.read(bytes, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${path} ended after ${at} of its ${size} bytes`);
+      at += bytesRead;
+    }
+    return bytes.buffer;
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * The bundle as PGlite's `fsBundle` option, which it types as a Blob and reads only through `arrayBuffer()` (its
+ * #init). A real Blob would copy 6 MB twice. A second read (PGlite passes its options on to the instance that runs
+ * initdb, when a store has no template) reads the file again, as PGlite does without the option.
+ */
+function fsBundleOption(bundle: ArrayBuffer): Blob {
+  let owned: ArrayBuffer | undefined = bundle;
+  const once: Pick<Blob, 'arrayBuffer'> = {
+    arrayBuffer: async () => {
+      const taken = owned;
+      owned = undefined;
+      return taken ?? (await readWhole(join(pgliteDistDir(), 'pglite.data')));
+    },
+  };
+  return once as Blob;
+}
+
 /** Options of `new PGlite` for ward's embedded stores (on disk or in memory). */
-export function pgliteOptions(ready: PreparedPglite): { postgresqlconf: string[]; pgliteWasmModule: WebAssembly.Module } {
-  return { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF], pgliteWasmModule: ready.wasmModule };
+export function pgliteOptions(ready: PreparedPglite): { postgresqlconf: string[]; pgliteWasmModule: WebAssembly.Module; fsBundle?: Blob } {
+  const bundle = ready.takeFsBundle();
+  return { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF], pgliteWasmModule: ready.wasmModule, ...(bundle ? { fsBundle: fsBundleOption(bundle) } : {}) };
 }
 
 function pgliteVersion(): string {
