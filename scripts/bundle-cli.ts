@@ -9,6 +9,8 @@
  *   PGlite finds its WebAssembly and data files beside its own code.
  * - Each command's actions stay a chunk of their own (code splitting): a command loads what it runs, as it did when
  *   they were separate modules.
+ * - start-store-early.js is a second entry, which bin/ward.js runs before main.js: the two share their chunks, so the
+ *   PGlite preparation it starts is the one the store's open awaits.
  * - dist/bundle/ is two levels below the package root, as dist/core/ is: package-paths.ts finds controls/ the same way.
  * - Nothing is minified: the stack of an internal error names ward's functions, each module's code in a chunk is headed
  *   by its path under dist/, and a source map beside each chunk maps it back to src/.
@@ -23,7 +25,7 @@ const outdir = `${root}dist/bundle`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['dist/cli/main.js'],
+  entryPoints: ['dist/cli/main.js', 'dist/cli/start-store-early.js'],
   outdir,
   bundle: true,
   splitting: true,

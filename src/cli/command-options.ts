@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isWardError, WardError } from '../core/errors.js';
-import { DEFAULT_STORE_DIR, isPostgresUrl, openStore } from '../store/open-store.js';
+import { openStore } from '../store/open-store.js';
+import { DEFAULT_STORE_DIR, isPostgresUrl } from '../store/store-location.js';
 import type { Store } from '../store/sql-client.js';
 import type { ReportText } from '../reporters/scan-report.js';
 import { describeStoreLockHolder } from '../store/store-lock.js';

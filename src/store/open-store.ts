@@ -8,13 +8,7 @@ import { markInterruptedScans } from './scan-repository.js';
 import type { QueryResult, SqlClient, Store } from './sql-client.js';
 import type { CopyColumn } from '../core/sql-client.js';
 import { copyChunks, copyStatement, POSTGRES_COPY_CHUNK_CHARS } from './copy-rows.js';
-
-/** Where the embedded store lives when neither `--db` nor `WARD_DB` says otherwise. */
-export const DEFAULT_STORE_DIR = '.ward/db';
-
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
+import { isPostgresUrl } from './store-location.js';
 
 /** The server URL without its password, for messages. */
 export function redactUrl(url: string): string {
