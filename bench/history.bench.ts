@@ -46,6 +46,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineSpeed } from './machine-speed.js';
 import { queryOnce } from './query-once.js';
 import { performance } from 'node:perf_hooks';
 import type { Finding, FindingStatus, Inventory } from '../src/core/model.js';
@@ -498,6 +499,8 @@ async function main(): Promise<void> {
     );
     print();
     print(`Load average at the start: ${load()}.`);
+    print();
+    print(machineSpeed());
     print();
     const tenant = await buildTenant(scratch);
     const statuses = summariseFindings([...tenant.base.values()].flat()).byStatus;
